@@ -1,0 +1,188 @@
+"""YAML front matter: read ``content/**/*.md`` into :class:`Article` records and write them back.
+
+File format (Hugo/Jekyll style)::
+
+    ---
+    title: ...
+    date: 2025-05-08
+    ...
+    ---
+    Body paragraphs as Markdown, separated by blank lines.
+
+Writing is deterministic: keys in a fixed order, YAML from a serializer, same article -> same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.errors import ContentError
+from digest.model import Article
+
+try:  # libyaml's C loader/dumper are ~8x faster; fall back to pure Python.
+    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+FENCE = "---"
+_REQUIRED = ("title", "date", "slug")
+_ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
+          "tags", "captured_at", "url", "lang", "truncated")
+
+
+def article_path(article: Article) -> Path:
+    """Return the path of ``article``'s file relative to ``content/``: ``YYYY/MM/<slug>.md``."""
+    return Path(f"{article.date:%Y}", f"{article.date:%m}", f"{article.slug}.md")
+
+
+def dump_article(article: Article) -> str:
+    """Serialise ``article`` to the text of its Markdown file (front matter, then body)."""
+    meta: dict[str, Any] = {
+        "title": article.title,
+        "source": article.source,
+        "date": article.date,
+        "date_estimated": article.date_estimated,
+        "slug": article.slug,
+        "related": list(article.related),
+        "origin": list(article.origin),
+    }
+    optional = {
+        "category": article.category,
+        "tags": list(article.tags),
+        "captured_at": article.captured_at.isoformat() if article.captured_at else None,
+        "url": article.url,
+        "lang": article.lang,
+        "truncated": article.truncated,
+    }
+    meta.update({k: v for k, v in optional.items() if v})
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return f"{FENCE}\n{front}{FENCE}\n{article.body.strip()}\n"
+
+
+def parse_article(text: str, path: Path) -> Article:
+    """Parse the text of one content file into an :class:`Article`.
+
+    Args:
+        text: the whole file, LF or CRLF line endings.
+        path: used in error messages only.
+
+    Raises:
+        ContentError: no front matter, invalid YAML, a missing required key (title, date, slug),
+            or a value of the wrong type; the message names ``path`` and the line.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not text.startswith(FENCE + "\n"):
+        raise ContentError("no front matter: the file must start with a '---' line", path=path, line=1)
+    end = text.find(f"\n{FENCE}\n", len(FENCE))
+    if end < 0 and text.endswith(f"\n{FENCE}"):
+        end = len(text) - len(FENCE) - 1
+    if end < 0:
+        raise ContentError("front matter is not closed by a '---' line", path=path, line=1)
+    front, body = text[len(FENCE) + 1 : end + 1], text[end + len(FENCE) + 2 :]
+    try:
+        meta = yaml.load(front, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise ContentError(f"front matter is not valid YAML: {getattr(e, 'problem', e)}",
+                           path=path, line=line) from e
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path=path, line=2)
+    return _article_from_meta(meta, body.strip(), path, front)
+
+
+def _line_of(front: str, key: str) -> int:
+    """Return the file line of ``key:`` in the front matter (2 when not found)."""
+    for number, line in enumerate(front.splitlines(), start=2):
+        if line.startswith(f"{key}:"):
+            return number
+    return 2
+
+
+def _article_from_meta(meta: dict[str, Any], body: str, path: Path, front: str) -> Article:
+    """Check the front-matter mapping and build the :class:`Article`."""
+    def fail(key: str, problem: str) -> ContentError:
+        return ContentError(f"front matter: {problem}", path=path, line=_line_of(front, key))
+
+    for key in _REQUIRED:
+        if meta.get(key) in (None, ""):
+            raise fail(key, f"'{key}' is required")
+    date = meta["date"]
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date):
+        raise fail("date", f"'date' must be YYYY-MM-DD, got {date!r}")
+    captured = meta.get("captured_at")
+    if isinstance(captured, str):
+        try:
+            captured = dt.datetime.fromisoformat(captured)
+        except ValueError as e:
+            raise fail("captured_at", f"'captured_at' must be ISO 8601, got {captured!r}") from e
+    for key in ("related", "origin", "tags"):
+        if not isinstance(meta.get(key) or [], list):
+            raise fail(key, f"'{key}' must be a list")
+    return Article(
+        title=str(meta["title"]),
+        source=_opt_str(meta.get("source")),
+        date=date,
+        date_estimated=bool(meta.get("date_estimated", False)),
+        slug=str(meta["slug"]),
+        body=body,
+        related=tuple(str(s) for s in meta.get("related") or ()),
+        origin=tuple(str(s) for s in meta.get("origin") or ()),
+        category=_opt_str(meta.get("category")),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),
+        captured_at=captured if isinstance(captured, dt.datetime) else None,
+        url=_opt_str(meta.get("url")),
+        lang=_opt_str(meta.get("lang")),
+        truncated=bool(meta.get("truncated", False)),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def content_files(content_dir: Path) -> Iterator[Path]:
+    """Yield every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and folders."""
+    for path in sorted(content_dir.rglob("*.md")):
+        if not any(part.startswith(".") for part in path.relative_to(content_dir).parts):
+            yield path
+
+
+def read_article(path: Path) -> Article:
+    """Read and parse one content file. Raises :class:`ContentError` (also for unreadable files)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ContentError(f"cannot read file: {e}", path=path) from e
+    return parse_article(text, path)
+
+
+def load_articles(content_dir: Path) -> tuple[list[Article], list[ContentError]]:
+    """Read every article under ``content_dir``.
+
+    Returns:
+        ``(articles, errors)``: the good articles sorted by (date desc, slug), and one
+        :class:`ContentError` per bad file (the bad files are left out; the rest still load).
+    """
+    articles: list[Article] = []
+    errors: list[ContentError] = []
+    for path in content_files(content_dir):
+        try:
+            articles.append(read_article(path))
+        except ContentError as e:
+            errors.append(e)
+    return sort_articles(articles), errors
+
+
+def sort_articles(articles: Iterable[Article]) -> list[Article]:
+    """Return ``articles`` newest first; ties broken by slug for a deterministic order."""
+    return sorted(sorted(articles, key=lambda a: a.slug), key=lambda a: a.date, reverse=True)
