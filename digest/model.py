@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,3 +85,15 @@ class Article:
     url: str | None = None
     lang: str | None = None
     truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputFile:
+    """One file of the built site, planned in memory before anything is written."""
+
+    path: PurePosixPath
+    """Path relative to the output folder (``2025/05/08/slug/index.html``); never absolute."""
+    data: bytes
+    """The file's exact bytes."""
+    source: str = ""
+    """What produced it (a content file, a template, a static file), named in collision errors."""
