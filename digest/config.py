@@ -130,14 +130,14 @@ def _check(key: str, value: Any) -> str | None:
         return None
     if not isinstance(value, want) or (want is int and isinstance(value, bool)):
         return f"{key!r} must be {want.__name__}, got {type(value).__name__} {value!r}"
-    if want is int and value < 1:
+    if isinstance(value, int) and value < 1:
         return f"{key!r} must be at least 1, got {value}"
-    if key == "timezone":
+    if key == "timezone" and isinstance(value, str):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return f"'timezone' must be an IANA zone name like 'Europe/London', got {value!r}"
-    if key == "base_url" and not value.startswith(("http://", "https://", "/")):
+    if key == "base_url" and isinstance(value, str) and not value.startswith(("http://", "https://", "/")):
         return f"'base_url' must start with http://, https:// or /, got {value!r}"
     return None
 
