@@ -132,7 +132,7 @@ def _cmd_ci(args: argparse.Namespace) -> int:
     from digest.scaffold import write_pages_workflow
 
     config = _config(args)
-    print(f"created {write_pages_workflow(config.root)}")
+    print(f"created {write_pages_workflow(config.root, output_dir=config.output_dir)}")
     return 0
 
 
