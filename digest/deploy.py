@@ -171,9 +171,10 @@ def _remote_tip(root: Path, remote: str, branch: str) -> str | None:
     ref = f"refs/heads/{branch}"
     listing = _git_out(root, "ls-remote", "--heads", remote, ref,
                        what=f"reaching remote {remote!r}")
-    if not listing:
+    tips = [line.split()[0] for line in listing.splitlines() if line.split()[1:] == [ref]]
+    if not tips:
         return None
-    tip = listing.split()[0]
+    tip = tips[0]
     _git_out(root, "fetch", "--no-tags", "--quiet", remote,
              f"+{ref}:refs/remotes/{remote}/{branch}", what=f"fetching {remote}/{branch}")
     return tip

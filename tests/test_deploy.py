@@ -314,3 +314,27 @@ def test_no_warning_when_base_url_matches(caplog: pytest.LogCaptureFixture) -> N
                          "git@github.com:ann/news.git") == "https://news.example.org/"
         assert _site_url(Config(), "file:///x.git") == "http://localhost:8000/"
     assert caplog.text == ""
+
+
+def test_init_build_and_deploy_end_to_end(tmp_path: Path) -> None:
+    # The real build (no stand-in): a new site from `digest init`, built and published.
+    root = tmp_path / "news"
+    assert main(["init", str(root)]) == 0
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    git(root, "init", "--quiet", "-b", "main")
+    git(root, "remote", "add", "origin", bare.as_uri())
+
+    assert main(["--config", str(root / "digest.yaml"), "deploy"]) == 0
+
+    files = branch_files(bare)
+    article = ("2025/06/02/town-library-opens-a-new-reading-room-after-a-two-year-fundraiser/"
+               "index.html")
+    assert {".nojekyll", "index.html", "feed.xml", article} <= set(files)
+    assert "CNAME" not in files
+    assert "Town library opens a new reading room" in git(bare, "show", f"gh-pages:{article}")
+    # nothing staged, site/ ignored by the .gitignore that init wrote, no local branch made
+    assert git(root, "status", "--porcelain").splitlines() == [
+        "?? .github/", "?? .gitignore", "?? content/", "?? digest.yaml", "?? pages/",
+        "?? templates/"]
+    assert git(root, "branch", "--list") == ""
