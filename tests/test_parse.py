@@ -1,0 +1,424 @@
+"""Tests for :func:`digest.ingest.parse.parse_page`.
+
+Two kinds: every handed page in ``../shared/pages`` and ``../shared/seeds`` checked against its
+``EXPECTED.yaml`` (skipped when ``../shared`` is absent), and small inline pages for each rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from digest.ingest.parse import parse_page
+from digest.model import ParsedPage, Story
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FOLDERS = ("pages", "seeds")
+
+
+# --- the handed pages ---------------------------------------------------------------------------
+
+def _spec(folder: str) -> dict[str, Any]:
+    path = SHARED / folder / "EXPECTED.yaml"
+    if not path.is_file():
+        return {}
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _page_params() -> list[Any]:
+    params = [pytest.param(folder, name, id=f"{folder}/{name}")
+              for folder in FOLDERS for name in _spec(folder).get("pages", {})]
+    return params or [pytest.param("", "", marks=pytest.mark.skip(reason="no ../shared"))]
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _parse_shared(folder: str, name: str, *, without_capture: bool = False) -> ParsedPage:
+    if not SHARED.is_dir():
+        pytest.skip("no ../shared")
+    page = _spec(folder)["pages"][name]
+    captured = None if without_capture else _moment(page.get("captured_at"))
+    text = (SHARED / folder / name).read_text(encoding="utf-8")
+    return parse_page(text, captured_at=captured)
+
+
+def _body(story: Story) -> str:
+    return "\n\n".join(story.paragraphs)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _misses(story: Story, want: dict[str, Any]) -> list[str]:
+    """Every key of one expected article that ``story`` gets wrong."""
+    body = _body(story)
+    got: dict[str, Any] = {
+        "source": story.source, "date": story.date.isoformat(),
+        "date_estimated": story.date_estimated, "category": story.category,
+        "tags": list(story.tags), "paragraphs": len(story.paragraphs),
+        "related": list(story.related_titles), "truncated": story.truncated,
+    }
+    misses = []
+    for key, value in want.items():
+        if key == "title":
+            continue
+        if key == "date":
+            ok = got["date"] == _iso(value)
+        elif key == "date_any_of":
+            ok = got["date"] in [_iso(v) for v in value]
+        elif key == "body_starts":
+            ok = body.startswith(value)
+        elif key == "body_ends":
+            ok = body.rstrip().endswith(value)
+        elif key == "body_excludes":
+            ok = not [bad for bad in value if bad in body]
+        else:
+            ok = got[key] == value
+        if not ok:
+            misses.append(f"{key}: got {got.get(key, body[:60])!r}, want {value!r}")
+    return misses
+
+
+@pytest.mark.parametrize(("folder", "name"), _page_params())
+def test_page_matches_expected(folder: str, name: str) -> None:
+    parsed = _parse_shared(folder, name)
+    page = _spec(folder)["pages"][name]
+    by_title = {s.title: s for s in parsed.stories}
+    for want in page["articles"]:
+        assert want["title"] in by_title, f"missing {want['title']!r}; got {list(by_title)}"
+        assert _misses(by_title[want["title"]], want) == [], want["title"]
+    assert sorted(by_title) == sorted(a["title"] for a in page["articles"])
+    assert parsed.stories[0].title == page["articles"][0]["title"]  # page order, main first
+    want_skipped = [(s["title"], s["reason"]) for s in page.get("skipped", [])]
+    assert [(s.title, s.reason) for s in parsed.skipped] == want_skipped
+    assert parsed.captured_at == _moment(page["captured_at"]) or page["captured_at"] is None
+
+
+@pytest.mark.parametrize(("folder", "name"), _page_params())
+def test_no_furniture_in_any_body(folder: str, name: str) -> None:
+    parsed = _parse_shared(folder, name)
+    never = _spec("pages").get("never_in_any_body", [])
+    for story in parsed.stories:
+        body = _body(story)
+        assert [n for n in never if n in body] == [], story.title
+        assert not {"logo", "#"} & {p.strip() for p in story.paragraphs}, story.title
+        assert story.paragraphs and all(p == p.strip() and p for p in story.paragraphs)
+
+
+def _without_capture_params() -> list[Any]:
+    params = [pytest.param(folder, name, id=f"{folder}/{name}")
+              for folder in FOLDERS for name, page in _spec(folder).get("pages", {}).items()
+              if "also_without_captured_at" in page or page.get("captured_at") is None]
+    return params or [pytest.param("", "", marks=pytest.mark.skip(reason="no ../shared"))]
+
+
+@pytest.mark.parametrize(("folder", "name"), _without_capture_params())
+def test_capture_bounded_from_the_page(folder: str, name: str) -> None:
+    """With no capture time the page's own dates still date every story as expected."""
+    parsed = _parse_shared(folder, name, without_capture=True)
+    page = _spec(folder)["pages"][name]
+    by_title = {s.title: s for s in parsed.stories}
+    for title, want in page.get("also_without_captured_at", {}).items():
+        assert _misses(by_title[title], want) == [], title
+    for want in page["articles"]:  # the absolute and dateline dates do not move
+        story = by_title[want["title"]]
+        if "date" in want and not want.get("date_estimated"):
+            assert story.date.isoformat() == _iso(want["date"]), want["title"]
+    assert parsed.captured_at is not None and parsed.captured_at.tzinfo is not None
+
+
+def _decoded(name: str) -> str:
+    """The text the (separate) decoding step gives: BOM dropped, CRLF as LF, UTF-8 else Latin-1."""
+    path = SHARED / "pages" / "bad" / name
+    if not path.is_file():
+        pytest.skip("no ../shared")
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(("name", "title", "source", "date", "paragraphs"), [
+    ("crlf-bom.txt", "Harbour master retires after forty years", "Coastal Herald", "2025-06-07", 2),
+    ("latin1.txt", "Café owner fined £500 for blocking pavement with tables", "Coastal Herald",
+     "2025-06-05", 2),
+    ("non-latin-titles.txt", None, "Сибирский вестник", "2025-05-08", 2),
+    ("traversal-title.txt", "../../../etc/passwd", "Coastal Herald", "2025-06-09", 1),
+    ("hostile-markup.txt", None, "Coastal Herald", "2025-06-08", 3),
+])
+def test_bad_page_text_parses(name: str, title: str | None, source: str, date: str,
+                              paragraphs: int) -> None:
+    parsed = parse_page(_decoded(name), captured_at=dt.datetime(2025, 6, 10, tzinfo=dt.UTC))
+    assert len(parsed.stories) == 1
+    story = parsed.stories[0]
+    assert (story.source, story.date.isoformat(), len(story.paragraphs)) == (source, date, paragraphs)
+    assert title is None or story.title == title
+    assert story.title.strip() and not story.date_estimated
+
+
+@pytest.mark.parametrize("name", ["logo-only.txt", "empty.txt", "binary.txt"])
+def test_bad_page_without_stories_warns(name: str) -> None:
+    parsed = parse_page(_decoded(name))
+    if name == "binary.txt":  # rejected before parsing in real use; parsing must still not raise
+        assert all(s.title.strip() for s in parsed.stories)
+        return
+    assert parsed.stories == () and parsed.skipped == ()
+    assert parsed.warnings == ("no articles found",)
+
+
+# --- inline pages, one rule each ------------------------------------------------------------------
+
+NOON = dt.datetime(2025, 6, 22, 12, 0, tzinfo=dt.UTC)
+
+
+def _page(text: str, **kwargs: Any) -> ParsedPage:
+    kwargs.setdefault("captured_at", NOON)
+    return parse_page(textwrap.dedent(text).lstrip("\n"), **kwargs)
+
+
+ARTICLE = """
+    logo
+    Pier reopens after repairs
+
+    Pier reopens after repairs
+
+    Coastal Herald20-06-2025
+
+    The pier reopened on Friday after a year of repairs.
+    Advertisement
+    4
+    02:45
+    01:14:54
+    Video Duration 01 minutes 12 seconds 01:12
+    Credit: Coastal Herald
+    STORY CONTINUES BELOW THIS AD
+    %3Cp%3E%3Cstrong%3EEdited%20by%3C%2Fstrong%3E%3C%2Fp%3E
+    Councillors voted 31 to 4 for the 2.1 million scheme. 4 4 Work starts soon. 7
+    The new deck is wider. Copy the Story Link
+"""
+
+
+def test_debris_is_dropped_and_numbers_in_sentences_stay() -> None:
+    story = _page(ARTICLE).stories[0]
+    assert story.paragraphs == (
+        "The pier reopened on Friday after a year of repairs.",
+        "Councillors voted 31 to 4 for the 2.1 million scheme. Work starts soon.",
+        "The new deck is wider.",
+    )
+    assert (story.source, story.date, story.date_estimated) == (
+        "Coastal Herald", dt.date(2025, 6, 20), False)
+    assert story.is_main and not story.truncated and story.lang is None
+
+
+@pytest.mark.parametrize(("header", "source", "date", "estimated"), [
+    ("The Guardian08-05-2025", "The Guardian", dt.date(2025, 5, 8), False),
+    ("Independenta day ago", "Independent", dt.date(2025, 6, 21), True),
+    ("9 News6 days ago", "9 News", dt.date(2025, 6, 16), True),
+    ("Channel 414-03-2025", "Channel 4", dt.date(2025, 3, 14), False),
+])
+def test_glued_header(header: str, source: str, date: dt.date, estimated: bool) -> None:
+    story = _page(f"logo\nTitle here\n\nTitle here\n\n{header}\nBody text.\n").stories[0]
+    assert (story.source, story.date, story.date_estimated) == (source, date, estimated)
+    assert story.paragraphs == ("Body text.",)
+
+
+def test_sentence_ending_in_an_age_is_body_not_header() -> None:
+    story = _page("logo\nTitle\n\nTitle\n\nThe fire started 3 days ago\nMore.\n").stories[0]
+    assert story.source is None and story.date_estimated
+    assert story.paragraphs == ("The fire started 3 days ago", "More.")
+
+
+BLOCK_COMPACT = """\
+    Orange background
+    Try Our AI Features
+    Explore what Daily8 AI can do for you:
+    Comments
+    No comments yet...
+    Related Articles
+"""
+
+
+@pytest.mark.parametrize("spacing", ["\n", "\n\n"])
+def test_boilerplate_in_both_spacings(spacing: str) -> None:
+    block = spacing.join(textwrap.dedent(BLOCK_COMPACT).splitlines())
+    text = (f"Title\nFirst line.\nSecond line\n{block}\nValley Times\n2 hours ago\n- Valley Times\n"
+            f"Item title\nItem body.\n\nDOWNLOAD THE APP\n\napp-storeplay-store")
+    parsed = parse_page(text, captured_at=NOON)
+    main, item = parsed.stories
+    assert main.paragraphs == ("First line.", "Second line")
+    assert not main.truncated  # boilerplate follows: the body was not cut
+    assert main.related_titles == ("Item title",)
+    assert (item.title, item.source, item.paragraphs) == ("Item title", "Valley Times", ("Item body.",))
+    assert main.lang == item.lang == "en"
+
+
+@pytest.mark.parametrize("cut", ["Explore what Daily8 AI can do for ", "Orange backg", "Try Our AI F"])
+def test_truncated_boilerplate_ends_the_body(cut: str) -> None:
+    parsed = parse_page(f"\nTitle\nOne.\nTwo.\n\nTry Our AI Features\n{cut}", captured_at=NOON)
+    assert parsed.stories[0].paragraphs == ("One.", "Two.")
+    assert not parsed.stories[0].truncated
+
+
+def test_body_cut_mid_sentence_is_truncated() -> None:
+    story = _page("Title\nOne.\nTwo words and then the sa").stories[0]
+    assert story.truncated and story.paragraphs[-1] == "Two words and then the sa"
+
+
+def test_title_without_body_is_skipped_with_no_related() -> None:
+    parsed = _page("""
+        Only a title
+        Hashtags
+        Related Articles
+        Yahoo
+        an hour ago
+        - Yahoo
+        Item
+        Item body.
+    """)
+    assert [(s.title, s.reason) for s in parsed.skipped] == [("Only a title", "no body text")]
+    assert [(s.title, s.related_titles, s.is_main) for s in parsed.stories] == [("Item", (), False)]
+
+
+def test_item_cut_before_its_title_is_dropped() -> None:
+    parsed = _page("""
+        Title
+        Body.
+        Related Articles
+        Harbour Radio
+        5 minutes ago
+        - Harbour Radio
+        Kept item
+        Kept body.
+
+        Valley Times
+        16 minu""")
+    assert [s.title for s in parsed.stories] == ["Title", "Kept item"]
+    assert parsed.stories[1].paragraphs == ("Kept body.",)
+
+
+LISTING = """
+    Latest news with #Harbour
+
+    Valley Times
+    time12-06-2025
+      • Business
+      • Valley Times
+    Two bullet item
+    Body one.
+    Shore News
+    3 hours ago
+    - Transport
+    One bullet that is a category
+    Body two.
+    Yahoo
+    a day ago
+    - Yahoo
+    One bullet that is the source
+    Body three.
+"""
+
+
+def test_listing_bullets_give_category_and_source() -> None:
+    parsed = _page(LISTING)
+    got = [(s.title, s.source, s.category, s.tags, s.date, s.is_main, s.related_titles)
+           for s in parsed.stories]
+    tags = ("Harbour",)
+    assert got == [
+        ("Two bullet item", "Valley Times", "Business", tags, dt.date(2025, 6, 12), False, ()),
+        ("One bullet that is a category", "Shore News", "Transport", tags, dt.date(2025, 6, 22),
+         False, ()),
+        ("One bullet that is the source", "Yahoo", None, tags, dt.date(2025, 6, 21), False, ()),
+    ]
+
+
+@pytest.mark.parametrize(("opening", "captured_at", "want"), [
+    ("March 15 (Northern Wire) - Text.", dt.datetime(2025, 3, 16, tzinfo=dt.UTC), dt.date(2025, 3, 15)),
+    ("Dec 30 (Reuters) - Text.", dt.datetime(2025, 1, 2, tzinfo=dt.UTC), dt.date(2024, 12, 30)),
+    ("KHARKIV, Aug 18 (Reuters) - Text.", dt.datetime(2025, 8, 19, tzinfo=dt.UTC), dt.date(2025, 8, 18)),
+    ("Jun. 1\u2014Text.", dt.datetime(2025, 6, 3, tzinfo=dt.UTC), dt.date(2025, 6, 1)),
+])
+def test_dateline_year_is_latest_not_after_capture(opening: str, captured_at: dt.datetime,
+                                                    want: dt.date) -> None:
+    text = f"Title\nBody.\nRelated Articles\nWire\n2 hours ago\n- Wire\nItem\n{opening}\n"
+    item = parse_page(text, captured_at=captured_at).stories[1]
+    assert (item.date, item.date_estimated) == (want, False)
+
+
+def test_dateline_year_without_capture_follows_main_date() -> None:
+    text = ("logo\nMain\n\nMain\n\nThe Guardian30-12-2024\nBody.\nRelated Articles\n"
+            "Reuters\nan hour ago\n- Reuters\nItem\nJan 2 (Reuters) - Text.\n"
+            "The Sun\n3 hours ago\n- The Sun\nOther\nOther text.\n")
+    parsed = parse_page(text)
+    assert [s.date for s in parsed.stories] == [
+        dt.date(2024, 12, 30), dt.date(2025, 1, 2), dt.date(2025, 1, 2)]
+    assert parsed.captured_at == dt.datetime(2025, 1, 2, 13, tzinfo=dt.UTC)
+
+
+def test_own_date_wins_over_dateline() -> None:
+    item = _page(LISTING.replace("Body one.", "Jun. 1\u2014Body one.")).stories[0]
+    assert (item.date, item.date_estimated) == (dt.date(2025, 6, 12), False)
+
+
+def test_capture_falls_back_to_mtime_then_main_date() -> None:
+    text = "Title\n\nTitle\n\nCoastal Herald03-06-2025\nBody.\n"
+    mtime = dt.datetime(2025, 6, 9, 8, tzinfo=dt.UTC)
+    assert parse_page(text, fallback_captured_at=mtime).captured_at == mtime
+    assert parse_page(text).captured_at == dt.datetime(2025, 6, 3, 12, tzinfo=dt.UTC)
+    early = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)  # an mtime before the page's own date is wrong
+    assert parse_page(text, fallback_captured_at=early).captured_at == dt.datetime(
+        2025, 6, 3, 12, tzinfo=dt.UTC)
+
+
+def test_relative_age_uses_site_timezone() -> None:
+    tz = dt.timezone(dt.timedelta(hours=10))
+    captured = dt.datetime(2025, 6, 22, 1, 0, tzinfo=dt.UTC)  # 11:00 on the 22nd at UTC+10
+    story = parse_page("T\n\nT\n\nYahoo2 hours ago\nBody.\n", captured_at=captured,
+                       timezone=tz).stories[0]
+    assert (story.date, story.date_estimated) == (dt.date(2025, 6, 22), True)
+    utc = parse_page("T\n\nT\n\nYahoo2 hours ago\nBody.\n", captured_at=captured).stories[0]
+    assert utc.date == dt.date(2025, 6, 21)
+
+
+def test_further_reading_headlines_are_links_not_body() -> None:
+    parsed = _page("""
+        Briefing
+        One.
+        Further Reading
+        Second item
+        Not on this page
+        Hashtags
+        Related Articles
+        Radio
+        9 minutes ago
+        - Radio
+        First item
+        Text one.
+        Radio
+        8 minutes ago
+        - Radio
+        Second item
+        Text two.
+    """)
+    main = parsed.stories[0]
+    assert main.paragraphs == ("One.",)
+    assert main.related_titles == ("Second item", "First item")
+
+
+def test_french_boilerplate_gives_lang_fr() -> None:
+    parsed = _page("Titre\nUn.\nEssayez nos fonctionnalités IA\nArticles connexes\n"
+                   "Le Sud\n9 minutes ago\n- Le Sud\nAutre\nDeux.\n")
+    assert [s.lang for s in parsed.stories] == ["fr", "fr"]
+    assert parsed.stories[0].related_titles == ("Autre",)
