@@ -79,12 +79,13 @@ class Renderer:
 
     def plain_text(self, text: str, limit: int = 200) -> str:
         """Return the words of Markdown ``text`` without markup, cut at a word to ``limit`` chars."""
-        words: list[str] = []
+        blocks: list[str] = []
         for token in self._md.parse(text):
-            for child in token.children or ():
-                if child.type in ("text", "code_inline"):
-                    words.extend(child.content.split())
-        plain = " ".join(words)
+            if token.children is not None:
+                blocks.append("".join(child.content if child.type in ("text", "code_inline")
+                                      else " " if child.type in ("softbreak", "hardbreak")
+                                      else "" for child in token.children))
+        plain = " ".join(" ".join(blocks).split())
         if len(plain) <= limit:
             return plain
         return plain[:limit].rsplit(" ", 1)[0] + "…"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -203,7 +204,13 @@ def group_by_source(articles: Iterable[Article]) -> list[tuple[str | None, list[
 
 
 def _source_order(name: str | None) -> tuple[bool, str, str]:
-    return (name is None, (name or "").casefold(), name or "")
+    """Sort key: unknown last, then by :func:`name_order`."""
+    return (name is None, *name_order(name or ""))
+
+
+def name_order(name: str) -> tuple[str, str]:
+    """Sort key for display names: accents and case ignored first (``Économie`` before ``Sport``)."""
+    return unicodedata.normalize("NFKD", name).casefold(), name
 
 
 def unique_slugs(names: Iterable[str], slugify: Slugify, *, reserved: Iterable[str] = (),
@@ -283,7 +290,7 @@ def _term_listings(ordered: Sequence[Article], terms_of: Callable[[Article], Ite
         for term in dict.fromkeys(terms_of(article)):
             members.setdefault(term, []).append(article)
     return tuple(_listing(term, slugs[term], kind, members[term], per_page)
-                 for term in sorted(members, key=lambda t: (t.casefold(), t)))
+                 for term in sorted(members, key=name_order))
 
 
 def _listing(name: str, slug: str, kind: str, articles: Sequence[Article],
