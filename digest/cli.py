@@ -108,7 +108,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from digest.serve import serve_site
 
     return serve_site(_config(args), host=args.host, port=args.port,
-                      reload=not args.no_reload, open_browser=args.open)
+                      reload=not args.no_reload, open_browser=args.open, config_path=args.config,
+                      announce=lambda message: print(message, flush=True))
 
 
 def _cmd_deploy(args: argparse.Namespace) -> int:

@@ -1,0 +1,429 @@
+"""The generic live-reload server: debounced rebuilds from real file events, and its HTTP side.
+
+Watcher tests do real file operations in ``tmp_path`` (plain writes, rename-over, vim's save
+sequence, editor debris, a bulk copy) against a counting fake builder and assert the exact number
+of builds. Request tests talk HTTP to a server on a free port of 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from digest.livereload import (
+    EVENTS_PATH,
+    BuildFailed,
+    BuildState,
+    LiveReload,
+    Rebuilder,
+    Watcher,
+    bind_server,
+    inject,
+    is_editor_debris,
+    resolve_request,
+)
+
+DELAY = 0.2
+"""Debounce used in these tests (seconds)."""
+QUIET = 0.7
+"""How long a build count must stay put to count as final (seconds; > DELAY + event latency)."""
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll ``condition`` every 20 ms until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+def settled_builds(rebuilder: Rebuilder, at_least: int) -> int:
+    """Wait for ``at_least`` builds and no pending change, then for QUIET s; return the count."""
+    wait_for(lambda: rebuilder.builds >= at_least and not rebuilder.state.pending)
+    count = rebuilder.builds
+    deadline = time.monotonic() + QUIET
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        if rebuilder.builds != count or rebuilder.state.pending:
+            wait_for(lambda: not rebuilder.state.pending)
+            count, deadline = rebuilder.builds, time.monotonic() + QUIET
+    return count
+
+
+@dataclass
+class FakeBuilder:
+    """Counts calls; writes ``index.html`` (with the call number) and a page into ``root``."""
+
+    root: Path
+    seconds: float = 0.0
+    """How long each build takes."""
+    fail_with: str | None = None
+    writes: list[Path] = field(default_factory=list)
+    """Files inside watched folders each build (re)writes and reports as its own."""
+    calls: int = 0
+
+    def __call__(self, url: str = "") -> list[Path]:
+        self.calls += 1
+        time.sleep(self.seconds)
+        for path in self.writes:
+            path.write_text(f"written by build {self.calls}\n", encoding="utf-8")
+        if self.fail_with:
+            raise BuildFailed(self.fail_with)
+        (self.root / "sub").mkdir(parents=True, exist_ok=True)
+        (self.root / "index.html").write_text(
+            f"<!DOCTYPE html><html><body><h1>build {self.calls}</h1></body></html>\n",
+            encoding="utf-8")
+        (self.root / "sub" / "page.html").write_text(
+            "<html><BODY><p>sub page</p></BODY></html>", encoding="utf-8")
+        (self.root / "style.css").write_text("body { color: black }\n", encoding="utf-8")
+        return list(self.writes)
+
+
+# --------------------------------------------------------------------------- debris names
+
+
+@pytest.mark.parametrize("name", [
+    ".article.md.swp", ".article.md.swx", "article.md~", "4913", "5036", ".#article.md",
+    "#article.md#", ".goutputstream-ZX81QB", "article.md.tmp", ".tmp-abc123.md",
+    "article.md___jb_tmp___", "sedAb12Cd", "page.txt.crdownload", ".DS_Store",
+])
+def test_editor_debris_is_recognised(name: str) -> None:
+    assert is_editor_debris(Path("/site/content/2025") / name)
+
+
+@pytest.mark.parametrize("name", [
+    "article.md", "digest.yaml", "base.html", "style.css", "page-4913.txt", "2025",
+    "sedan-review.md",
+])
+def test_real_files_are_not_debris(name: str) -> None:
+    assert not is_editor_debris(Path("/site/content") / name)
+
+
+# --------------------------------------------------------------------------- watching
+
+
+@dataclass
+class Watched:
+    src: Path
+    builder: FakeBuilder
+    rebuilder: Rebuilder
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[Watched]:
+    """A watched ``src/`` folder (with one article) feeding a counting builder; no initial build."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.md").write_text("first\n", encoding="utf-8")
+    builder = FakeBuilder(out)
+    state = BuildState()
+    rebuilder = Rebuilder(builder, state, delay=DELAY, announce=lambda message: None)
+    watcher = Watcher([src], rebuilder)
+    rebuilder.after_build = watcher.refresh
+    rebuilder.start(build_now=False)
+    watcher.start()
+    time.sleep(0.05)
+    yield Watched(src, builder, rebuilder)
+    watcher.stop()
+    rebuilder.stop()
+
+
+def test_plain_write_gives_one_build(watched: Watched) -> None:
+    (watched.src / "a.md").write_text("second\n", encoding="utf-8")
+    assert settled_builds(watched.rebuilder, 1) == 1
+
+
+def test_two_writes_for_one_save_give_one_build(watched: Watched) -> None:
+    path = watched.src / "a.md"
+    path.write_text("", encoding="utf-8")  # truncate, then write: two modify events
+    with path.open("a", encoding="utf-8") as f:
+        f.write("saved\n")
+    assert settled_builds(watched.rebuilder, 1) == 1
+
+
+def test_rename_over_gives_one_build(watched: Watched) -> None:
+    temp = watched.src / "a.md.tmp"
+    temp.write_text("atomic save\n", encoding="utf-8")
+    os.replace(temp, watched.src / "a.md")
+    assert settled_builds(watched.rebuilder, 1) == 1
+
+
+def test_new_file_in_a_new_folder_gives_one_build(watched: Watched) -> None:
+    folder = watched.src / "2025" / "06"
+    folder.mkdir(parents=True)
+    (folder / "new.md").write_text("new\n", encoding="utf-8")
+    assert settled_builds(watched.rebuilder, 1) == 1
+
+
+def test_vim_save_sequence_gives_one_build(watched: Watched) -> None:
+    """vim with 'backupcopy=no': probe 4913, swap file, rename to a.md~, write, drop backup."""
+    src = watched.src
+    (src / ".a.md.swp").write_bytes(b"swap")
+    probe = src / "4913"
+    probe.write_bytes(b"")
+    probe.unlink()
+    os.rename(src / "a.md", src / "a.md~")
+    (src / "a.md").write_text("saved by vim\n", encoding="utf-8")
+    (src / "a.md~").unlink()
+    (src / ".a.md.swp").write_bytes(b"swap 2")
+    assert settled_builds(watched.rebuilder, 1) == 1
+
+
+def test_editor_debris_alone_gives_no_build(watched: Watched) -> None:
+    src = watched.src
+    probe = src / "4913"
+    probe.write_bytes(b"")
+    probe.unlink()
+    for name in (".a.md.swp", ".a.md.swx", "a.md~", ".#a.md", ".goutputstream-QW12ER", "x.tmp"):
+        (src / name).write_bytes(b"debris")
+        (src / name).write_bytes(b"debris again")
+    (src / ".a.md.swx").unlink()
+    time.sleep(QUIET)
+    assert watched.rebuilder.builds == 0
+    assert not watched.rebuilder.state.pending
+
+
+def test_bulk_copy_of_200_files_gives_one_build(watched: Watched, tmp_path: Path) -> None:
+    outside = tmp_path / "download"
+    outside.mkdir()
+    for i in range(200):
+        (outside / f"page-{i:03}.txt").write_text(f"page {i}\n" * 20, encoding="utf-8")
+    shutil.copytree(outside, watched.src / "batch")
+    assert settled_builds(watched.rebuilder, 1) == 1
+    assert len(list((watched.src / "batch").iterdir())) == 200
+
+
+def test_changes_during_a_build_queue_exactly_one_more(watched: Watched) -> None:
+    watched.builder.seconds = 0.6
+    (watched.src / "a.md").write_text("one\n", encoding="utf-8")
+    wait_for(lambda: watched.builder.calls == 1)
+    for i in range(5):
+        (watched.src / f"during-{i}.md").write_text("x\n", encoding="utf-8")
+        time.sleep(0.02)
+    assert settled_builds(watched.rebuilder, 2) == 2
+
+
+def test_files_the_build_writes_itself_give_no_extra_build(watched: Watched) -> None:
+    """Like ingest writing content/*.md during a build: those events are the build's own."""
+    watched.builder.writes = [watched.src / "ingested.md"]
+    (watched.src / "a.md").write_text("edited\n", encoding="utf-8")
+    assert settled_builds(watched.rebuilder, 1) == 1
+    (watched.src / "ingested.md").write_text("edited by hand\n", encoding="utf-8")
+    assert settled_builds(watched.rebuilder, 2) == 2
+
+
+def test_watched_file_ignores_its_neighbours(tmp_path: Path) -> None:
+    """A watched config file: sibling files do not count; a rename-over of it does."""
+    config = tmp_path / "digest.yaml"
+    config.write_text("title: A\n", encoding="utf-8")
+    builder = FakeBuilder(tmp_path / "out")
+    rebuilder = Rebuilder(builder, BuildState(), delay=DELAY, announce=lambda message: None)
+    watcher = Watcher([config], rebuilder)
+    rebuilder.start(build_now=False)
+    watcher.start()
+    try:
+        (tmp_path / "README.md").write_text("notes\n", encoding="utf-8")
+        time.sleep(QUIET)
+        assert rebuilder.builds == 0
+        (tmp_path / "digest.yaml.tmp").write_text("title: B\n", encoding="utf-8")
+        os.replace(tmp_path / "digest.yaml.tmp", config)
+        assert settled_builds(rebuilder, 1) == 1
+    finally:
+        watcher.stop()
+        rebuilder.stop()
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass
+class Served:
+    live: LiveReload
+    builder: FakeBuilder
+    root: Path
+    secret: Path
+
+    def get(self, path: str, timeout: float = 5.0) -> tuple[int, str, str]:
+        """Send ``GET path`` verbatim; return (status, content type, body)."""
+        host, port = self.live.server.server_address[:2]
+        conn = http.client.HTTPConnection(str(host), port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return (response.status, response.getheader("Content-Type") or "",
+                    response.read().decode("utf-8"))
+        finally:
+            conn.close()
+
+    def rebuild(self) -> None:
+        """Signal a change and wait until the build it causes has finished."""
+        number = self.live.state.number
+        self.live.rebuilder.changed(str(self.root.parent / "src" / "a.md"))
+        wait_for(lambda: self.live.state.number > number and not self.live.state.pending)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A LiveReload on a free port serving ``tmp/out``; a secret file and symlinks beside it."""
+    root, secret_dir = tmp_path / "out", tmp_path / "private"
+    root.mkdir()
+    secret_dir.mkdir()
+    secret = secret_dir / "secret.txt"
+    secret.write_text("TOP SECRET\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("TOP SECRET\n", encoding="utf-8")
+    builder = FakeBuilder(root)
+    live = LiveReload(builder, root, watch=[], host="127.0.0.1", port=0, delay=0.05,
+                      announce=lambda message: None)
+    live.start()
+    wait_for(lambda: live.state.number == 1)
+    (root / "link").symlink_to(secret_dir)
+    (root / "escape.txt").symlink_to(secret)
+    yield Served(live, builder, root, secret)
+    live.stop()
+
+
+@pytest.mark.parametrize("path", [
+    "/../secret.txt", "/../private/secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+    "/sub/%2e%2e%2f%2e%2e%2fprivate%2fsecret.txt", "/..%2fsecret.txt", "/sub/../../secret.txt",
+    "/link/secret.txt", "/escape.txt", "/%00", "/..\\secret.txt",
+])
+def test_requests_cannot_leave_the_served_folder(served: Served, path: str) -> None:
+    status, _, body = served.get(path)
+    assert status == 404
+    assert "TOP SECRET" not in body
+
+
+def test_resolve_request_keeps_inside(tmp_path: Path) -> None:
+    (tmp_path / "a b").mkdir()
+    assert resolve_request(tmp_path, "/a%20b/") == (tmp_path / "a b").resolve()
+    assert resolve_request(tmp_path, "/") == tmp_path.resolve()
+    assert resolve_request(tmp_path, "/a%20b/..") is None
+    assert resolve_request(tmp_path, "/a%2Fb") is None
+
+
+def test_served_html_has_the_reload_script_and_the_file_does_not(served: Served) -> None:
+    status, kind, body = served.get("/")
+    assert status == 200 and kind == "text/html; charset=utf-8"
+    assert "<h1>build 1</h1>" in body
+    assert f'new URL("{EVENTS_PATH}", location.href)' in body
+    assert body.index("EventSource") < body.index("</body>")
+    assert "EventSource" not in (served.root / "index.html").read_text(encoding="utf-8")
+    _, _, sub = served.get("/sub/page.html")
+    assert f'"../{EVENTS_PATH}"' in sub and sub.index("EventSource") < sub.index("</BODY>")
+    assert "EventSource" not in (served.root / "sub" / "page.html").read_text(encoding="utf-8")
+
+
+def test_non_html_is_served_unchanged(served: Served) -> None:
+    status, kind, body = served.get("/style.css")
+    assert (status, kind, body) == (200, "text/css", "body { color: black }\n")
+
+
+def test_folder_without_slash_redirects_relatively(served: Served) -> None:
+    host, port = served.live.server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=5)
+    conn.request("GET", "/sub?x=1")
+    response = conn.getresponse()
+    assert (response.status, response.getheader("Location")) == (301, "sub/")
+    conn.close()
+
+
+def test_missing_page_is_404_with_the_reload_script(served: Served) -> None:
+    status, _, body = served.get("/nothing/here.html")
+    assert status == 404
+    assert "No page at /nothing/here.html" in body and f'"../{EVENTS_PATH}"' in body
+
+
+def test_failed_build_shows_a_banner_until_a_good_build(served: Served) -> None:
+    served.builder.fail_with = "content/2025/06/a.md:3: front matter: 'date' must be YYYY-MM-DD"
+    served.rebuild()
+    status, _, body = served.get("/")
+    assert status == 200
+    assert "<h1>build 1</h1>" in body  # the last good build is still served
+    assert "digest-build-error" in body
+    assert "content/2025/06/a.md:3: front matter: &#x27;date&#x27; must be YYYY-MM-DD" in body
+    served.builder.fail_with = None
+    served.rebuild()
+    _, _, body = served.get("/")
+    assert "<h1>build 3</h1>" in body
+    assert "digest-build-error" not in body
+
+
+def test_events_stream_sends_a_new_build_tag_after_a_rebuild(served: Served) -> None:
+    host, port = served.live.server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=5)
+    conn.request("GET", "/" + EVENTS_PATH)
+    response = conn.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_tag() -> str:
+        while True:
+            line = response.readline().decode()
+            if line.startswith("data: "):
+                return line[len("data: "):].strip()
+
+    first = next_tag()
+    assert first == served.live.state.tag and first.endswith(".1")
+    served.rebuild()
+    second = next_tag()
+    assert second.endswith(".2") and second.split(".")[0] == first.split(".")[0]
+    conn.close()
+
+
+def test_requests_wait_for_a_running_build(served: Served) -> None:
+    served.builder.seconds = 0.5
+    served.live.rebuilder.changed(str(served.root.parent / "src" / "a.md"))
+    started = time.monotonic()
+    status, _, body = served.get("/")
+    assert status == 200 and "<h1>build 2</h1>" in body
+    assert time.monotonic() - started >= 0.3
+
+
+def test_a_taken_port_moves_to_the_next(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with caplog.at_level(logging.WARNING, logger="digest.livereload"):
+            try:
+                server = bind_server("127.0.0.1", port, tmp_path, BuildState())
+            except OSError:
+                pytest.skip(f"port {port + 1} is taken too")
+        try:
+            assert server.server_address[1] == port + 1
+            assert server.url == f"http://127.0.0.1:{port + 1}/"
+            assert f"port {port} is in use" in caplog.text
+        finally:
+            server.server_close()
+
+
+def test_inject_without_body_appends() -> None:
+    page = inject(b"<p>fragment</p>", tag="x.1", events_url=EVENTS_PATH, error="bad <thing>")
+    text = page.decode()
+    assert text.startswith("<p>fragment</p><div id=\"digest-build-error\"")
+    assert "bad &lt;thing&gt;" in text and text.rstrip().endswith("</script>")
+
+
+def test_stop_ends_open_event_streams(served: Served) -> None:
+    """stop() must not hang on a browser's open events connection."""
+    host, port = served.live.server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=5)
+    conn.request("GET", "/" + EVENTS_PATH)
+    conn.getresponse()
+    started = time.monotonic()
+    stopper = threading.Thread(target=served.live.stop)
+    stopper.start()
+    stopper.join(5)
+    assert not stopper.is_alive() and time.monotonic() - started < 3
+    conn.close()
