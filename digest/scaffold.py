@@ -64,13 +64,19 @@ evenings.
 """
 """A made-up saved page in the "header" layout: title, source glued to a DD-MM-YYYY date, body."""
 
+_EXAMPLE_SIDECAR = """\
+# When the page beside this file was saved: dates like "2 hours ago" count back from it.
+captured_at: 2025-06-02T18:00:00+00:00
+"""
+
 
 def init_site(directory: Path) -> list[Path]:
     """Create a new site in ``directory`` (made if missing); return the files created, sorted.
 
     Creates ``digest.yaml`` (every key, with help; all but ``title`` commented out at their
-    defaults), ``pages/example.txt``, ``content/``, ``templates/README.md``, ``.gitignore``
-    and the GitHub Pages workflow (see :func:`write_pages_workflow`).
+    defaults), ``pages/example.txt`` with its ``example.meta.yaml`` (capture time),
+    ``content/``, ``templates/README.md``, ``.gitignore`` and the GitHub Pages workflow
+    (see :func:`write_pages_workflow`).
 
     Raises:
         DigestError: ``directory`` is a file or a folder that is not empty.
@@ -83,6 +89,7 @@ def init_site(directory: Path) -> list[Path]:
     files = {
         directory / CONFIG_NAME: config_text(_title_for(directory)),
         config.path(config.input_dir) / "example.txt": _EXAMPLE_PAGE,
+        config.path(config.input_dir) / "example.meta.yaml": _EXAMPLE_SIDECAR,
         config.path(config.content_dir) / ".gitkeep": "",
         config.path(config.templates_dir) / "README.md": templates_readme(),
         directory / ".gitignore": f"/{config.output_dir.as_posix()}/\n",

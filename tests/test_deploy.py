@@ -333,6 +333,10 @@ def test_init_build_and_deploy_end_to_end(tmp_path: Path) -> None:
     assert {".nojekyll", "index.html", "feed.xml", article} <= set(files)
     assert "CNAME" not in files
     assert "Town library opens a new reading room" in git(bare, "show", f"gh-pages:{article}")
+    content = (root / "content" / "2025" / "06"
+               / "town-library-opens-a-new-reading-room-after-a-two-year-fundraiser.md")
+    assert "source: The Example Gazette\n" in content.read_text()
+    assert "captured_at: '2025-06-02T18:00:00+00:00'\n" in content.read_text()
     # nothing staged, site/ ignored by the .gitignore that init wrote, no local branch made
     assert git(root, "status", "--porcelain").splitlines() == [
         "?? .github/", "?? .gitignore", "?? content/", "?? digest.yaml", "?? pages/",

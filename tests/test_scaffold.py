@@ -23,6 +23,7 @@ EXPECTED_FILES = [
     ".gitignore",
     "content/.gitkeep",
     "digest.yaml",
+    "pages/example.meta.yaml",
     "pages/example.txt",
     "templates/README.md",
 ]
