@@ -176,7 +176,8 @@ class Rebuilder:
         builder: see :data:`Builder`.
         state: where results go; ``state.pending`` holds requests from a change until its build.
         delay: seconds of quiet after the last change before building.
-        announce: called with ``"rebuilt in 0.42 s"`` after each good build.
+        announce: called with ``"built in 2.10 s"`` after the first good build and
+            ``"rebuilt in 0.42 s"`` after later ones.
     """
 
     def __init__(self, builder: Builder, state: BuildState, *, delay: float = DEFAULT_DELAY,
@@ -282,7 +283,8 @@ class Rebuilder:
             self._building = False
             self.state.finish(error, more=self._dirty)
         if error is None:
-            self.announce(f"rebuilt in {time.perf_counter() - started:.2f} s")
+            verb = "built" if self.builds == 1 else "rebuilt"
+            self.announce(f"{verb} in {time.perf_counter() - started:.2f} s")
 
     def _remember_own_writes(self, written: Iterable[Path] | None) -> None:
         """Keep the modification times of the files the build wrote (see :meth:`changed`)."""

@@ -9,11 +9,14 @@ there is one) and the config file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import tempfile
 import threading
+import types
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,12 +60,34 @@ def serve_site(config: Config, *, host: str = "127.0.0.1", port: int = 8000, rel
         live = LiveReload(builder, output, watch=watch, host=host, port=port, delay=delay,
                           announce=say)
         try:
-            _run(live, say, open_browser)
+            with _sigterm_as_interrupt():
+                _run(live, say, open_browser)
         except KeyboardInterrupt:
             say("stopping")
         finally:
             live.stop()
     return 0
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (``kill``, ``timeout``, a container stop) like Ctrl-C while serving.
+
+    So the temporary build folder is removed either way. Only in the main thread (where Python
+    lets a handler be set); the previous handler is restored on exit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: types.FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(live: LiveReload, say: Callable[[str], None], open_browser: bool) -> None:
@@ -104,11 +129,9 @@ def make_builder(config: Config, config_path: Path | None,
         before = _snapshot(content_dir)
         try:
             current = load_config(config_path) if config_path is not None else config
-            report = build_site(replace(current, base_url=url), output_dir=output, base_url=url)
+            build_site(replace(current, base_url=url), output_dir=output, base_url=url)
         except DigestError as e:
             raise BuildFailed(str(e)) from e
-        for warning in getattr(report, "warnings", ()):
-            log.warning("%s", warning)
         after = _snapshot(content_dir)
         return [Path(p) for p, mtime in after.items() if before.get(p) != mtime]
 
