@@ -422,3 +422,16 @@ def test_french_boilerplate_gives_lang_fr() -> None:
                    "Le Sud\n9 minutes ago\n- Le Sud\nAutre\nDeux.\n")
     assert [s.lang for s in parsed.stories] == ["fr", "fr"]
     assert parsed.stories[0].related_titles == ("Autre",)
+
+
+@pytest.mark.parametrize("header", ["Yahoo9999 years ago", "Yahoo31-12-0001", "Yahoo31-02-2025"])
+@pytest.mark.parametrize("captured_at", [
+    None, dt.datetime(1, 1, 1, tzinfo=dt.UTC), dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC)])
+def test_absurd_dates_are_no_dates(header: str, captured_at: dt.datetime | None) -> None:
+    text = f"T\n\nT\n\n{header}\nBody.\nRelated Articles\nX\n9999 days ago\n- X\nI\nDec 31 (X) - b.\n"
+    tz = dt.timezone(dt.timedelta(hours=14))
+    parsed = parse_page(text, captured_at=captured_at, timezone=tz,
+                        fallback_captured_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    main = parsed.stories[0]
+    assert (main.source, main.date_estimated) == ("Yahoo", True)
+    assert [s.title for s in parsed.stories] == ["T", "I"]

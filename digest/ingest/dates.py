@@ -60,6 +60,8 @@ _DATELINE_RE = re.compile(
     rf"(?:,?\s+(?P<year>\d{{4}}))?\s*(?:\([^)\n]{{1,60}}\)\s*)?[-\u2013\u2014]",
     re.IGNORECASE)
 _SENTENCE_END = ".!?;:,"
+YEARS = range(1900, 3000)
+"""Years a stamp may name; ``01-01-0001`` or ``9999 years ago`` is read as no date at all."""
 _MAX_HEADER_LINE = 120
 
 
@@ -95,12 +97,10 @@ def _stamp_from(match: re.Match[str]) -> Stamp:
     if match.group("unit"):
         qty_text = match.group("qty").casefold()
         qty = int(qty_text) if qty_text.isdigit() else AGE_QUANTITIES[" ".join(qty_text.split())]
-        return Stamp(age=AGE_UNITS[match.group("unit").casefold()] * qty)
-    try:
-        day = dt.date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
-    except ValueError:
-        return Stamp()
-    return Stamp(absolute=day)
+        age = AGE_UNITS[match.group("unit").casefold()] * qty
+        return Stamp(age=age) if age.days < len(YEARS) * 365 else Stamp()
+    year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
+    return Stamp(absolute=dt.date(year, month, day)) if _valid(year, month, day) else Stamp()
 
 
 def parse_anchor(line: str) -> Stamp | None:
@@ -149,11 +149,12 @@ def parse_dateline(paragraph: str) -> tuple[int, int, int | None] | None:
 
 
 def _valid(year: int, month: int, day: int) -> bool:
+    """True for a real calendar day in :data:`YEARS`."""
     try:
         dt.date(year, month, day)
     except ValueError:
         return False
-    return True
+    return year in YEARS
 
 
 def dateline_date(dateline: tuple[int, int, int | None], *, not_after: dt.date | None = None,
@@ -185,6 +186,22 @@ def _noon(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=tz)
 
 
+def _minus(moment: dt.datetime, age: dt.timedelta) -> dt.datetime:
+    """``moment - age``, held at the calendar's edge instead of overflowing."""
+    try:
+        return moment - age
+    except OverflowError:
+        return dt.datetime.min.replace(tzinfo=moment.tzinfo) if age > dt.timedelta(0) else moment
+
+
+def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The calendar date of ``moment`` in ``tz`` (its own date where converting would overflow)."""
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:
+        return moment.date()
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
@@ -210,12 +227,12 @@ def bound_capture(evidence: list[DateEvidence], *, captured_at: dt.datetime | No
     reference = _aware(fallback) if fallback is not None else None
     for item in evidence:
         if item.dateline and item.stamp.age is not None and item.stamp.absolute is None:
-            near = None if lower is not None else (reference or _now()).astimezone(tz).date()
+            near = None if lower is not None else local_date(reference or _now(), tz)
             day = dateline_date(item.dateline, not_before=lower, not_after=near)
             if day is not None:
-                return Capture(_noon(day, tz) + item.stamp.age, known=False)
+                return Capture(_minus(_noon(day, tz), -item.stamp.age), known=False)
     if reference is not None:
-        if lower is not None and reference.astimezone(tz).date() < lower:
+        if lower is not None and local_date(reference, tz) < lower:
             return Capture(_noon(lower, tz), known=False)
         return Capture(reference, known=False)
     if lower is not None:
@@ -237,7 +254,7 @@ def resolve_date(evidence: DateEvidence, capture: Capture, *, main_date: dt.date
     """
     if evidence.stamp.absolute is not None:
         return evidence.stamp.absolute, False
-    captured_day = capture.moment.astimezone(tz).date()
+    captured_day = local_date(capture.moment, tz)
     if evidence.dateline is not None:
         if capture.known or main_date is None:
             day = dateline_date(evidence.dateline, not_after=captured_day)
@@ -246,5 +263,5 @@ def resolve_date(evidence: DateEvidence, capture: Capture, *, main_date: dt.date
         if day is not None:
             return day, False
     if evidence.stamp.age is not None:
-        return (capture.moment - evidence.stamp.age).astimezone(tz).date(), True
+        return local_date(_minus(capture.moment, evidence.stamp.age), tz), True
     return captured_day, True
