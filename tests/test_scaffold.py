@@ -7,6 +7,7 @@ import importlib.metadata
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,23 @@ def test_workflow_is_a_pages_workflow(tmp_path: Path) -> None:
                                      "url": "${{ steps.deployment.outputs.page_url }}"}
     assert deploy["steps"] == [{"id": "deployment", "uses": "actions/deploy-pages@v4"}]
     assert data["env"]["DIGEST_PACKAGE"]
+
+
+@pytest.mark.parametrize("subdir", [None, "docs/news"])
+def test_workflow_passes_githubs_workflow_schema(tmp_path: Path, subdir: str | None) -> None:
+    pytest.importorskip("check_jsonschema")
+    path = tmp_path / "pages.yml"
+    path.write_text(workflow_text(package="digest-news==1.0", site_subdir=subdir))
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # and the check is real: a wrong permission value fails it
+    path.write_text(path.read_text().replace("pages: write", "pages: writ"))
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
 
 
 def test_install_script_is_valid_shell(tmp_path: Path) -> None:
