@@ -263,8 +263,7 @@ def plan_outputs(config: Config, site: Site, related: dict[str, list[tuple[Artic
     """
     planner = _Planner(config, site, related)
     outputs = [planner.article(a, f) for a, f in _progress(loaded, "render", progress)]
-    outputs += planner.listing_pages(site.home, heading=config.title, kind="home",
-                                     feed=FEED_PATH)
+    outputs += planner.listing_pages(site.home, heading="Latest stories", kind="home")
     outputs += _plan_sources(planner)
     outputs += _plan_terms(planner, site.tags, "tags", "Tags", "Tag")
     outputs += _plan_terms(planner, site.categories, "categories", "Categories", "Category")
