@@ -87,10 +87,13 @@ class DateEvidence:
 
 @dataclass(frozen=True, slots=True)
 class Capture:
-    """The capture moment used for a page, and whether it was given (True) or bounded (False)."""
+    """The capture moment used for a page, and what else the page says about it."""
 
     moment: dt.datetime
     known: bool
+    """True when the moment was given, False when it was bounded from the page or guessed."""
+    floor: dt.date | None = None
+    """The page's latest absolute date: nothing on it was published later (a lower bound)."""
 
 
 def _stamp_from(match: re.Match[str]) -> Stamp:
@@ -221,22 +224,22 @@ def bound_capture(evidence: list[DateEvidence], *, captured_at: dt.datetime | No
     noon, else now. Every absolute date on the page is a lower bound: nothing is published after
     the page was saved. Rule from the issue (see seeds/EXPECTED.yaml ``captured_at: null``).
     """
-    if captured_at is not None:
-        return Capture(_aware(captured_at), known=True)
     lower = max((e.stamp.absolute for e in evidence if e.stamp.absolute), default=None)
+    if captured_at is not None:
+        return Capture(_aware(captured_at), known=True, floor=lower)
     reference = _aware(fallback) if fallback is not None else None
     for item in evidence:
         if item.dateline and item.stamp.age is not None and item.stamp.absolute is None:
             near = None if lower is not None else local_date(reference or _now(), tz)
             day = dateline_date(item.dateline, not_before=lower, not_after=near)
             if day is not None:
-                return Capture(_minus(_noon(day, tz), -item.stamp.age), known=False)
+                return Capture(_minus(_noon(day, tz), -item.stamp.age), known=False, floor=lower)
     if reference is not None:
         if lower is not None and local_date(reference, tz) < lower:
-            return Capture(_noon(lower, tz), known=False)
-        return Capture(reference, known=False)
+            return Capture(_noon(lower, tz), known=False, floor=lower)
+        return Capture(reference, known=False, floor=lower)
     if lower is not None:
-        return Capture(_noon(lower, tz), known=False)
+        return Capture(_noon(lower, tz), known=False, floor=lower)
     return Capture(_now(), known=False)
 
 
@@ -245,21 +248,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC)
 
 
-def resolve_date(evidence: DateEvidence, capture: Capture, *, main_date: dt.date | None,
-                 tz: dt.tzinfo) -> tuple[dt.date, bool]:
+def resolve_date(evidence: DateEvidence, capture: Capture, *, tz: dt.tzinfo
+                 ) -> tuple[dt.date, bool]:
     """Return ``(date, date_estimated)`` for one story, by the order in the module docstring.
 
-    ``main_date`` is the page's main absolute date, the lower bound for a dateline's year when
-    the capture moment was not given.
+    A dateline's year: the latest not after the capture date when that was given, else the
+    first not before the page's own absolute date (``capture.floor``), else the latest not after
+    the bounded capture date.
     """
     if evidence.stamp.absolute is not None:
         return evidence.stamp.absolute, False
     captured_day = local_date(capture.moment, tz)
     if evidence.dateline is not None:
-        if capture.known or main_date is None:
+        if capture.known or capture.floor is None:
             day = dateline_date(evidence.dateline, not_after=captured_day)
         else:
-            day = dateline_date(evidence.dateline, not_before=main_date)
+            day = dateline_date(evidence.dateline, not_before=capture.floor)
         if day is not None:
             return day, False
     if evidence.stamp.age is not None:

@@ -15,6 +15,7 @@ its anchor, and gives each item the lines between its title and the next item's 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from digest.ingest.boilerplate import normalise
 from digest.ingest.dates import DateEvidence, Stamp, is_partial_anchor, parse_anchor, parse_dateline
 from digest.ingest.debris import clean_paragraph, ends_sentence
+
+log = logging.getLogger(__name__)
 
 BULLET_RE = re.compile(r"^\s*[\u2022\u00b7\u2013*-]\s+(?P<text>\S.*)$")
 """A bullet line: ``  • Business`` or ``- Valley Times``."""
@@ -144,6 +147,7 @@ def _heads(lines: Sequence[str], *, reaches_end: bool) -> list[_Head]:
 
 def _draft(head: _Head, body: Sequence[str], *, at_page_end: bool) -> Draft | None:
     if head.title is None:
+        log.debug("dropping an item cut off before its title (source %r)", head.source)
         return None
     paragraphs = tuple(p for p in map(clean_paragraph, body) if p)
     dateline = parse_dateline(paragraphs[0]) if paragraphs else None

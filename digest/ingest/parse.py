@@ -89,6 +89,11 @@ class _Layout:
     further: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
+    @property
+    def drafts(self) -> list[Draft]:
+        """Every story draft in page order, main story first."""
+        return ([self.main] if self.main else []) + list(self.items)
+
 
 def parse_page(text: str, *, captured_at: dt.datetime | None = None,
                fallback_captured_at: dt.datetime | None = None,
@@ -109,31 +114,28 @@ def parse_page(text: str, *, captured_at: dt.datetime | None = None,
     """
     lines = _Lines.of(text)
     layout = _read_layout(lines)
-    drafts = ([layout.main] if layout.main else []) + list(layout.items)
+    drafts = layout.drafts
     capture = bound_capture([d.evidence for d in drafts], captured_at=captured_at,
                             fallback=fallback_captured_at, tz=timezone)
-    floor = max((d.evidence.stamp.absolute for d in drafts if d.evidence.stamp.absolute),
-                default=None)
     lang = page_language(lines.text)
     related = _related_titles(layout)
-    stories: list[Story] = []
-    skipped: list[SkippedStory] = []
-    warnings: list[str] = []
-    for draft in drafts:
-        if not draft.paragraphs:
-            skipped.append(SkippedStory(title=draft.title, reason=NO_BODY))
-            continue
-        day, estimated = resolve_date(draft.evidence, capture, main_date=floor, tz=timezone)
-        is_main = draft is layout.main
-        stories.append(Story(
-            title=draft.title, source=draft.source, date=day, date_estimated=estimated,
-            paragraphs=draft.paragraphs, related_titles=related if is_main else (),
-            category=draft.category, tags=layout.tags, truncated=draft.truncated,
-            lang=lang, is_main=is_main))
-    if not stories:
-        warnings.append("no articles found")
-    return ParsedPage(stories=tuple(stories), skipped=tuple(skipped), captured_at=capture.moment,
-                      warnings=tuple(warnings))
+    stories = tuple(
+        _story(d, resolve_date(d.evidence, capture, tz=timezone), lang=lang, tags=layout.tags,
+               related=related if d is layout.main else (), is_main=d is layout.main)
+        for d in drafts if d.paragraphs)
+    skipped = tuple(SkippedStory(title=d.title, reason=NO_BODY) for d in drafts if not d.paragraphs)
+    warnings = () if stories else ("no articles found",)
+    return ParsedPage(stories=stories, skipped=skipped, captured_at=capture.moment,
+                      warnings=warnings)
+
+
+def _story(draft: Draft, dated: tuple[dt.date, bool], *, lang: str | None, tags: tuple[str, ...],
+           related: tuple[str, ...], is_main: bool) -> Story:
+    """Make the :class:`Story` of a draft once its ``(date, date_estimated)`` is known."""
+    day, estimated = dated
+    return Story(title=draft.title, source=draft.source, date=day, date_estimated=estimated,
+                 paragraphs=draft.paragraphs, related_titles=related, category=draft.category,
+                 tags=tags, truncated=draft.truncated, lang=lang, is_main=is_main)
 
 
 def _read_layout(lines: _Lines) -> _Layout:
@@ -198,5 +200,8 @@ def _related_titles(layout: _Layout) -> tuple[str, ...]:
     present = {normalise(d.title): d.title for d in layout.items if d.paragraphs}
     present.pop(normalise(layout.main.title), None)
     ordered = [present[k] for k in map(normalise, layout.further) if k in present]
+    missing = [t for t in layout.further if normalise(t) not in present]
+    if missing:
+        log.debug("Further Reading names stories not on this page: %s", missing)
     ordered += present.values()
     return tuple(dict.fromkeys(ordered))
