@@ -124,6 +124,8 @@ class BuildState:
         self.server_id = secrets.token_hex(4)
         self.number = 0
         self.error: str | None = None
+        self.good = False
+        """True once any build has succeeded (there is a site to show)."""
         self.pending = True
         """True from a relevant change (or start) until the build it causes has finished."""
         self.closing = False
@@ -156,6 +158,7 @@ class BuildState:
         with self.cond:
             self.number += 1
             self.error = error
+            self.good = self.good or error is None
             self.pending = more
             self.cond.notify_all()
 
@@ -455,7 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, *, head: bool) -> None:
         raw_path = urllib.parse.urlsplit(self.path).path
         if raw_path == "/" + EVENTS_PATH:
-            self._events()
+            self._events(head=head)
             return
         try:
             target = resolve_request(self.server.root, raw_path)
@@ -491,7 +494,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(HTTPStatus.OK, kind, body, head=head)
 
     def _not_found(self, raw_path: str, tag: str, error: str | None, *, head: bool) -> None:
-        title = "Not found" if error is None or self.server.state.number > 0 else "Build failed"
+        title = "Not found" if self.server.state.good else "Build failed"
         page = _MISSING % {"title": title,
                            "detail": html.escape(f"No page at {urllib.parse.unquote(raw_path)}")}
         body = inject(page.encode("utf-8"), tag=tag,
@@ -513,12 +516,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def _events(self) -> None:
+    def _events(self, *, head: bool) -> None:
         """Stream ``event: build`` with the tag of each finished build, until the client leaves."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if head:
+            return
         state, seen = self.server.state, None
         try:
             self.wfile.write(b"retry: 1000\n\n")

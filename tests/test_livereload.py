@@ -408,6 +408,25 @@ def test_a_taken_port_moves_to_the_next(caplog: pytest.LogCaptureFixture, tmp_pa
             server.server_close()
 
 
+def test_failed_first_build_serves_an_error_page(tmp_path: Path) -> None:
+    builder = FakeBuilder(tmp_path / "out", fail_with="digest.yaml:2: unknown key 'colour'")
+    live = LiveReload(builder, tmp_path / "out", watch=[], port=0, announce=lambda message: None)
+    live.start()
+    try:
+        wait_for(lambda: live.state.number == 1)
+        host, port = live.server.server_address[:2]
+        conn = http.client.HTTPConnection(str(host), port, timeout=5)
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        body = response.read().decode()
+        assert response.status == 404
+        assert "<title>Build failed</title>" in body
+        assert "digest.yaml:2: unknown key &#x27;colour&#x27;" in body and "EventSource" in body
+        conn.close()
+    finally:
+        live.stop()
+
+
 def test_inject_without_body_appends() -> None:
     page = inject(b"<p>fragment</p>", tag="x.1", events_url=EVENTS_PATH, error="bad <thing>")
     text = page.decode()
