@@ -1,0 +1,481 @@
+"""Ingest at the edges: read page files, parse them, and write articles into ``content/``.
+
+The rules kept here (from the ingest issue):
+
+* One file per article at ``content/YYYY/MM/<slug>.md`` (see :func:`digest.content.article_path`).
+* The same story (same title and source, case and spacing ignored) seen twice, in one page or
+  several, is one article: the fuller body wins; ``related``, ``origin`` and ``tags`` are merged.
+* Ingesting the same page again changes nothing.
+* A content file edited by hand (its text differs from what ingest last wrote, or ingest never
+  wrote it) is never overwritten; the report says so.
+* Slugs come from python-slugify (non-Latin titles transliterate); a clash between different stories
+  gives the later one a stable suffix from a hash of its title and source.
+
+Ingest state lives in ``content/.digest-state.json``: the SHA-256 of every file ingest wrote, and of
+every input page it read (so ``digest build`` only re-reads new or changed pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+from slugify import slugify
+
+from digest.config import Config, site_timezone
+from digest.content import article_path, content_files, dump_article, read_article
+from digest.errors import ContentError, PageError
+from digest.ingest.decode import decode_page
+from digest.ingest.parse import parse_page
+from digest.model import Article, ParsedPage, Story
+
+log = logging.getLogger(__name__)
+
+STATE_NAME = ".digest-state.json"
+PAGE_SUFFIXES = (".txt",)
+"""File kinds picked up when a folder is ingested (explicitly named files are always read)."""
+SIDECAR_SUFFIX = ".meta.yaml"
+"""``story.meta.yaml`` beside ``story.txt`` may give ``captured_at``, ``url`` and ``source``."""
+SLUG_MAX_LENGTH = 80
+
+
+@dataclass(slots=True, kw_only=True)
+class PageReport:
+    """What ingesting one page did."""
+
+    path: Path
+    found: int = 0
+    """Articles the page holds."""
+    written: list[str] = field(default_factory=list)
+    """Slugs of the articles whose file was created or changed."""
+    kept_edits: list[Path] = field(default_factory=list)
+    """Files left alone because they were edited by hand."""
+    skipped: list[str] = field(default_factory=list)
+    """``"title: reason"`` for each story the page names but that is not an article."""
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    """Why the page was rejected (binary, unreadable), or None."""
+
+    def summary(self) -> str:
+        """Return one line for the CLI, e.g. ``pages/a.txt: 4 articles (2 written)``."""
+        if self.error:
+            return f"{self.path}: rejected: {self.error}"
+        parts = [f"{self.path}: {self.found} article{'s' if self.found != 1 else ''}"
+                 f" ({len(self.written)} written)"]
+        parts += [f"skipped {s}" for s in self.skipped]
+        parts += [f"kept hand edit in {p}" for p in self.kept_edits]
+        parts += self.warnings
+        return "; ".join(parts)
+
+
+@dataclass(slots=True, kw_only=True)
+class IngestReport:
+    """What one ingest run did, page by page."""
+
+    pages: list[PageReport] = field(default_factory=list)
+    content_errors: list[str] = field(default_factory=list)
+    """Existing content files that could not be read (left alone)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every page was read (none rejected)."""
+        return not any(p.error for p in self.pages)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every problem worth a look: rejected pages, page warnings, kept edits, bad content files."""
+        out = [f"{p.path}: {p.error}" for p in self.pages if p.error]
+        out += [f"{p.path}: {w}" for p in self.pages for w in p.warnings]
+        out += [f"{k}: edited by hand, not overwritten" for p in self.pages for k in p.kept_edits]
+        return out + self.content_errors
+
+    def summary(self) -> str:
+        """Return the closing line for the CLI."""
+        found = sum(p.found for p in self.pages)
+        written = len({s for p in self.pages for s in p.written})
+        rejected = sum(1 for p in self.pages if p.error)
+        return (f"ingested {len(self.pages)} page(s): {found} article(s) found, {written} file(s) "
+                f"written, {rejected} page(s) rejected")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageInput:
+    """One page to ingest: where it is and the name recorded in articles' ``origin``."""
+
+    path: Path
+    origin: str
+
+
+# --- finding pages --------------------------------------------------------------------------------
+
+def find_pages(paths: Iterable[Path]) -> list[PageInput]:
+    """Expand files and folders (recursively) into the pages to read, in a stable order.
+
+    A named file is always read; inside folders only ``*.txt`` files that are not hidden are.
+    ``origin`` is the path relative to the named folder (the file name for a named file).
+    """
+    pages: list[PageInput] = []
+    for path in paths:
+        if path.is_dir():
+            pages += [PageInput(path=p, origin=p.relative_to(path).as_posix()) for p in _walk(path)]
+        else:
+            pages.append(PageInput(path=path, origin=path.name))
+    return pages
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if path.is_file() and not hidden and path.suffix in PAGE_SUFFIXES:
+            yield path
+
+
+# --- the content store ----------------------------------------------------------------------------
+
+def story_key(title: str, source: str | None) -> tuple[str, str]:
+    """Return the identity of a story: title and source, case-folded, whitespace collapsed."""
+    return " ".join(title.split()).casefold(), " ".join((source or "").split()).casefold()
+
+
+@dataclass(slots=True)
+class ContentStore:
+    """The articles in ``content/`` plus ingest state; all writes go through :meth:`save`."""
+
+    root: Path
+    articles: dict[tuple[str, str], tuple[Path, Article]] = field(default_factory=dict)
+    written_hashes: dict[str, str] = field(default_factory=dict)
+    page_hashes: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    slug_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Which story holds each slug."""
+
+    @classmethod
+    def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
+        """Read the state file and (unless told not to) every article under ``root``."""
+        store = cls(root)
+        state = _read_state(root / STATE_NAME)
+        store.written_hashes, store.page_hashes = state.get("files", {}), state.get("pages", {})
+        if load_articles and root.is_dir():
+            for path in content_files(root):
+                try:
+                    article = read_article(path)
+                except ContentError as e:
+                    store.errors.append(str(e))
+                    continue
+                store.add(path, article)
+        return store
+
+    def add(self, path: Path, article: Article) -> None:
+        """Index ``article`` (stored at ``path``) by its story key and its slug."""
+        key = story_key(article.title, article.source)
+        self.articles[key] = (path, article)
+        self.slug_keys[article.slug] = key
+
+    def slug_owner(self, slug: str) -> tuple[str, str] | None:
+        """Return the key of the article that holds ``slug``, or None."""
+        return self.slug_keys.get(slug)
+
+    def is_hand_edited(self, path: Path) -> bool:
+        """True when ``path`` exists and ingest did not write its current text."""
+        if not path.exists():
+            return False
+        recorded = self.written_hashes.get(self._rel(path))
+        return recorded != _sha256(path.read_bytes())
+
+    def write(self, article: Article, old_path: Path | None) -> Path:
+        """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved."""
+        path = self.root / article_path(article)
+        data = dump_article(article).encode("utf-8")
+        _atomic_write(path, data)
+        self.written_hashes[self._rel(path)] = _sha256(data)
+        if old_path is not None and old_path != path and old_path.exists():
+            old_path.unlink()
+            self.written_hashes.pop(self._rel(old_path), None)
+        self.add(path, article)
+        return path
+
+    def save_state(self) -> None:
+        """Write the state file (sorted keys, so it is deterministic)."""
+        state = {"files": self.written_hashes, "pages": self.page_hashes}
+        text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        _atomic_write(self.root / STATE_NAME, text.encode("utf-8"))
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def _read_state(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as e:
+        log.warning("%s: unreadable ingest state (%s); treating every file as hand-made", path, e)
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, so no half file is seen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- stories -> articles --------------------------------------------------------------------------
+
+def make_slug(title: str, key: tuple[str, str], store: ContentStore) -> str:
+    """Return a URL-safe, non-empty slug for a new story, unique in ``store``.
+
+    The base slug is python-slugify's (transliterating non-Latin scripts); a clash with a different
+    story adds ``-<6 hex>`` from a hash of the story key, so the result does not depend on order.
+    """
+    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "story"
+    owner = store.slug_owner(base)
+    if owner is None or owner == key:
+        return base
+    return f"{base}-{hashlib.sha1('|'.join(key).encode()).hexdigest()[:6]}"
+
+
+def merge_articles(old: Article, new: Article) -> Article:
+    """Merge two sightings of one story: the fuller body wins; links, origins and tags are unioned.
+
+    The slug of ``old`` is kept. A date read from a page beats an estimated one.
+    """
+    fuller = new if len(new.body) > len(old.body) else old
+    dated = old if not old.date_estimated or new.date_estimated else new
+    return replace(
+        fuller,
+        slug=old.slug,
+        date=dated.date,
+        date_estimated=dated.date_estimated,
+        related=_union(old.related, new.related),
+        origin=tuple(sorted(set(old.origin) | set(new.origin))),
+        tags=_union(old.tags, new.tags),
+        category=fuller.category or old.category or new.category,
+        url=fuller.url or old.url or new.url,
+        captured_at=old.captured_at or new.captured_at,
+    )
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(first + second))
+
+
+def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str | None) -> Article:
+    return Article(
+        title=story.title, source=story.source, date=story.date, slug=slug,
+        body="\n\n".join(story.paragraphs), date_estimated=story.date_estimated,
+        origin=(origin,), category=story.category, tags=story.tags,
+        captured_at=parsed.captured_at, url=url if story.is_main else None,
+        lang=story.lang, truncated=story.truncated,
+    )
+
+
+# --- one page -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sidecar:
+    """Facts about a page from ``<page>.meta.yaml``; every field optional."""
+
+    captured_at: dt.datetime | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+def read_sidecar(page: Path) -> Sidecar:
+    """Read ``story.meta.yaml`` beside ``story.txt``; a missing file gives an empty :class:`Sidecar`.
+
+    Raises:
+        PageError: the sidecar exists but is not a YAML mapping or has a bad ``captured_at``.
+    """
+    path = page.with_name(page.stem + SIDECAR_SUFFIX)
+    if not path.exists():
+        return Sidecar()
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PageError(f"sidecar is not readable YAML: {e}", path=path) from e
+    if not isinstance(meta, dict):
+        raise PageError("sidecar must be a mapping (captured_at, url, source)", path=path, line=1)
+    captured = meta.get("captured_at")
+    if isinstance(captured, str):
+        try:
+            captured = dt.datetime.fromisoformat(captured)
+        except ValueError as e:
+            raise PageError(f"captured_at must be ISO 8601, got {captured!r}", path=path) from e
+    if isinstance(captured, dt.date) and not isinstance(captured, dt.datetime):
+        captured = dt.datetime.combine(captured, dt.time(12))
+    if captured is not None and not isinstance(captured, dt.datetime):
+        raise PageError(f"captured_at must be ISO 8601, got {captured!r}", path=path)
+    if captured is not None and captured.tzinfo is None:
+        captured = captured.replace(tzinfo=dt.UTC)
+    return Sidecar(captured_at=captured, url=_opt(meta.get("url")), source=_opt(meta.get("source")))
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def read_page(page: PageInput, captured_at: dt.datetime | None,
+              timezone: dt.tzinfo) -> tuple[ParsedPage, Sidecar, bytes]:
+    """Read, decode and parse one page file.
+
+    Capture time, first found: ``captured_at`` (the ``--captured-at`` option), the sidecar, evidence
+    in the page (the parser's job), the file's modification time.
+
+    Raises:
+        PageError: unreadable file, binary data, or a bad sidecar.
+    """
+    try:
+        data = page.path.read_bytes()
+    except OSError as e:
+        raise PageError(f"cannot read page: {e.strerror}", path=page.path) from e
+    text = decode_page(data, page.path)
+    sidecar = read_sidecar(page.path)
+    mtime = dt.datetime.fromtimestamp(page.path.stat().st_mtime, tz=dt.UTC)
+    parsed = parse_page(text, captured_at=captured_at or sidecar.captured_at,
+                        fallback_captured_at=mtime, timezone=timezone)
+    if sidecar.source:
+        parsed = replace(parsed, stories=tuple(
+            replace(s, source=s.source or sidecar.source) if s.is_main else s
+            for s in parsed.stories))
+    return parsed, sidecar, data
+
+
+def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetime | None,
+                timezone: dt.tzinfo) -> PageReport:
+    """Ingest one page into ``store``; a bad page gives a report with ``error`` set, never raises."""
+    report = PageReport(path=page.path)
+    try:
+        parsed, sidecar, data = read_page(page, captured_at, timezone)
+    except PageError as e:
+        report.error = e.message
+        return report
+    report.found = len(parsed.stories)
+    report.skipped = [f"{s.title!r}: {s.reason}" for s in parsed.skipped]
+    report.warnings = list(parsed.warnings)
+    if not parsed.stories and not parsed.warnings:
+        report.warnings.append("no articles found")
+    slugs = _assign_slugs(parsed.stories, store)
+    by_title = {s.title: slugs[story_key(s.title, s.source)] for s in parsed.stories}
+    for story in parsed.stories:
+        key = story_key(story.title, story.source)
+        related = tuple(dict.fromkeys(
+            by_title[t] for t in story.related_titles if t in by_title))
+        article = replace(_article(story, slugs[key], page.origin, parsed, sidecar.url),
+                          related=related)
+        _store_article(article, key, store, report)
+    store.page_hashes[page.origin] = _sha256(data)
+    return report
+
+
+def _assign_slugs(stories: Iterable[Story], store: ContentStore) -> dict[tuple[str, str], str]:
+    """Return the slug of every story: the stored article's slug, else a new unique one."""
+    slugs: dict[tuple[str, str], str] = {}
+    for story in stories:
+        key = story_key(story.title, story.source)
+        if key in store.articles:
+            slugs[key] = store.articles[key][1].slug
+        elif key not in slugs:
+            taken = set(slugs.values())
+            slug = make_slug(story.title, key, store)
+            while slug in taken:
+                slug = f"{slug}-{len(taken)}"
+            slugs[key] = slug
+    return slugs
+
+
+def _store_article(article: Article, key: tuple[str, str], store: ContentStore,
+                   report: PageReport) -> None:
+    """Merge ``article`` into the store and write it unless nothing changed or it was hand-edited."""
+    old_path, old = store.articles.get(key, (None, None))
+    merged = article if old is None else merge_articles(old, article)
+    if merged == old:
+        return
+    target = store.root / article_path(merged)
+    for path in {p for p in (old_path, target) if p is not None}:
+        if store.is_hand_edited(path):
+            report.kept_edits.append(path)
+            return
+    store.write(merged, old_path)
+    report.written.append(merged.slug)
+
+
+# --- entry points ---------------------------------------------------------------------------------
+
+def ingest_paths(paths: Iterable[Path], content_dir: Path, *,
+                 captured_at: dt.datetime | None = None, timezone: dt.tzinfo = dt.UTC,
+                 on_page: Callable[[PageReport], None] | None = None) -> IngestReport:
+    """Ingest page files and folders into ``content_dir``.
+
+    Args:
+        paths: page files, or folders read recursively (``*.txt``).
+        content_dir: the content folder (created when missing).
+        captured_at: when the pages were saved (aware datetime), for relative ages.
+        timezone: the site's timezone; calendar dates are taken in it.
+        on_page: called with each page's report as soon as it is done (for progress output).
+
+    Returns:
+        The run's :class:`IngestReport`; rejected pages are in it, never raised.
+    """
+    return _ingest(find_pages(paths), ContentStore.open(content_dir), captured_at=captured_at,
+                   timezone=timezone, on_page=on_page)
+
+
+def _ingest(pages: list[PageInput], store: ContentStore, *, captured_at: dt.datetime | None,
+            timezone: dt.tzinfo, on_page: Callable[[PageReport], None] | None) -> IngestReport:
+    report = IngestReport(content_errors=list(store.errors))
+    for page in pages:
+        page_report = ingest_page(page, store, captured_at=captured_at, timezone=timezone)
+        report.pages.append(page_report)
+        if on_page:
+            on_page(page_report)
+    store.root.mkdir(parents=True, exist_ok=True)
+    store.save_state()
+    return report
+
+
+def ingest_new_pages(config: Config, *,
+                     on_page: Callable[[PageReport], None] | None = None) -> IngestReport:
+    """Ingest the pages of ``config.input_dir`` that are new or changed since they were last read.
+
+    Returns an empty report (and reads no content) when nothing changed, so a no-change rebuild
+    stays fast.
+    """
+    input_dir, content_dir = config.path(config.input_dir), config.path(config.content_dir)
+    if not input_dir.is_dir():
+        return IngestReport()
+    store = ContentStore.open(content_dir, load_articles=False)
+    pages = [p for p in find_pages([input_dir])
+             if store.page_hashes.get(p.origin) != _page_hash(p.path)]
+    if not pages:
+        return IngestReport()
+    store = ContentStore.open(content_dir)
+    return _ingest(pages, store, captured_at=None, timezone=site_timezone(config), on_page=on_page)
+
+
+def _page_hash(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except OSError:
+        return None
+

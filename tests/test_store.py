@@ -1,0 +1,198 @@
+"""Ingest into content/: one file per article, merging, stable slugs, hand edits kept, bad pages named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digest.cli import main
+from digest.config import Config
+from digest.content import load_articles
+from digest.ingest.store import ingest_new_pages, ingest_paths
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+NOON = dt.datetime(2025, 6, 8, 12, tzinfo=dt.UTC)
+
+ARTICLE_PAGE = textwrap.dedent("""\
+    logo
+    {title}
+
+    {title}
+
+    {source}08-06-2025
+
+    The first paragraph of the story is complete.
+    The second paragraph is complete too.
+    """)
+
+
+def page(folder: Path, name: str, title: str, source: str = "Coastal Herald") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ARTICLE_PAGE.format(title=title, source=source), encoding="utf-8")
+    return path
+
+
+def md_files(content: Path) -> list[Path]:
+    return sorted(content.rglob("*.md"))
+
+
+def test_one_file_per_article_at_a_date_and_slug_path(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    report = ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert report.ok
+    assert md_files(tmp_path / "content") == [
+        tmp_path / "content/2025/06/harbour-master-retires-after-forty-years.md"]
+    [article], errors = load_articles(tmp_path / "content")
+    assert errors == []
+    assert (article.title, article.source, article.date) == (
+        "Harbour master retires after forty years", "Coastal Herald", dt.date(2025, 6, 8))
+    assert article.origin == ("a.txt",)
+    assert article.body == ("The first paragraph of the story is complete.\n\n"
+                            "The second paragraph is complete too.")
+
+
+def test_ingesting_again_changes_nothing(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    before = {p: p.read_bytes() for p in (tmp_path / "content").rglob("*") if p.is_file()}
+    report = ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    after = {p: p.read_bytes() for p in (tmp_path / "content").rglob("*") if p.is_file()}
+    assert report.pages[0].written == []
+    assert after == before
+
+
+def test_same_story_in_two_pages_is_one_article_with_both_origins(tmp_path: Path) -> None:
+    page(tmp_path / "in", "www.txt", "Seafront cycle path opens")
+    page(tmp_path / "in", "test.txt", "Seafront cycle path opens")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [article], _ = load_articles(tmp_path / "content")
+    assert article.origin == ("test.txt", "www.txt")
+
+
+def test_slug_clash_between_different_stories_gets_a_stable_suffix(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "Budget approved", source="Coastal Herald")
+    page(tmp_path / "in", "b.txt", "Budget approved", source="Valley Times")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    articles, _ = load_articles(tmp_path / "content")
+    slugs = sorted(a.slug for a in articles)
+    assert slugs[0] == "budget-approved"
+    assert slugs[1].startswith("budget-approved-") and len(slugs[1]) == len("budget-approved-") + 6
+    # Reading the pages again, in the other order, keeps every article's slug.
+    before = {a.source: a.slug for a in articles}
+    ingest_paths([tmp_path / "in/b.txt", tmp_path / "in/a.txt"], tmp_path / "content", captured_at=NOON)
+    assert {a.source: a.slug for a in load_articles(tmp_path / "content")[0]} == before
+
+
+def test_a_hand_edit_is_never_overwritten(tmp_path: Path) -> None:
+    source = page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [path] = md_files(tmp_path / "content")
+    edited = path.read_text(encoding="utf-8").replace("first paragraph", "FIRST PARAGRAPH")
+    path.write_text(edited, encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8") + "A third, longer paragraph was added later.\n",
+                      encoding="utf-8")
+    report = ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert path.read_text(encoding="utf-8") == edited
+    assert report.pages[0].kept_edits == [path]
+    assert "kept hand edit" in report.pages[0].summary()
+
+
+def test_path_like_title_stays_inside_content(tmp_path: Path) -> None:
+    page(tmp_path / "in", "t.txt", "../../../etc/passwd")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [path] = md_files(tmp_path / "content")
+    assert path == tmp_path / "content/2025/06/etc-passwd.md"
+
+
+def test_non_latin_title_gets_a_transliterated_slug(tmp_path: Path) -> None:
+    page(tmp_path / "in", "ru.txt", "Путин и Си Цзиньпин", source="Сибирский вестник")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [article], _ = load_articles(tmp_path / "content")
+    assert article.slug == "putin-i-si-tszinpin"
+    assert article.source == "Сибирский вестник"
+
+
+def test_a_bad_page_is_named_and_the_rest_still_ingests(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page(tmp_path / "in", "good.txt", "Harbour master retires after forty years")
+    (tmp_path / "in/binary.txt").write_bytes(bytes(range(256)))
+    (tmp_path / "in/empty.txt").write_bytes(b"")
+    code = main(["ingest", str(tmp_path / "in"), "--content-dir", str(tmp_path / "content"),
+                 "--captured-at", "2025-06-08T12:00:00+00:00"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{tmp_path / 'in/binary.txt'}: rejected: not a text page" in out
+    assert f"{tmp_path / 'in/empty.txt'}: 0 articles" in out
+    assert len(md_files(tmp_path / "content")) == 1
+
+
+def test_sidecar_gives_capture_time_and_url(tmp_path: Path) -> None:
+    path = tmp_path / "in/rel.txt"
+    path.parent.mkdir()
+    path.write_text("logo\nMinisters deny plan\n\nMinisters deny plan\n\nIndependenta day ago\n\n"
+                    "Education ministers have denied reports.\n", encoding="utf-8")
+    (tmp_path / "in/rel.meta.yaml").write_text(
+        "captured_at: 2025-06-22T12:00:00+00:00\nurl: https://example.org/story\n", encoding="utf-8")
+    ingest_paths([tmp_path / "in"], tmp_path / "content")
+    [article], _ = load_articles(tmp_path / "content")
+    assert (article.date, article.date_estimated) == (dt.date(2025, 6, 21), True)
+    assert article.url == "https://example.org/story"
+    assert article.captured_at == dt.datetime(2025, 6, 22, 12, tzinfo=dt.UTC)
+
+
+def test_build_ingest_reads_only_new_or_changed_pages(tmp_path: Path) -> None:
+    config = Config(root=tmp_path)
+    page(tmp_path / "pages", "a.txt", "Harbour master retires after forty years")
+    assert len(ingest_new_pages(config).pages) == 1
+    assert ingest_new_pages(config).pages == []
+    page(tmp_path / "pages", "b.txt", "Lifeboat crew honoured")
+    assert [p.path.name for p in ingest_new_pages(config).pages] == ["b.txt"]
+
+
+# --- the handed pages, ingested together -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def whole_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
+    expected_file = SHARED / "pages/EXPECTED.yaml"
+    if not expected_file.exists():
+        pytest.skip("../shared is not here")
+    spec = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    folder = tmp_path_factory.mktemp("pages")
+    for name, page_spec in spec["pages"].items():
+        shutil.copy(SHARED / "pages" / name, folder / name)
+        (folder / f"{Path(name).stem}.meta.yaml").write_text(
+            f"captured_at: {page_spec['captured_at'].isoformat()}\n", encoding="utf-8")
+    content = folder.parent / "content"
+    ingest_paths([folder], content)
+    return spec, content
+
+
+def test_whole_folder_distinct_articles_and_merge(whole_folder: tuple[dict[str, object], Path]) -> None:
+    spec, content = whole_folder
+    articles, errors = load_articles(content)
+    assert errors == []
+    rules = spec["whole_folder"]
+    assert isinstance(rules, dict)
+    assert len(articles) == rules["distinct_articles"]
+    by_title = {a.title: a for a in articles}
+    for title, want in rules["merged"].items():
+        merged = by_title[title]
+        assert len(merged.body.split("\n\n")) == want["paragraphs"]
+        assert list(merged.origin) == want["origins"]
+
+
+def test_whole_folder_related_links_are_slugs_of_stored_articles(
+        whole_folder: tuple[dict[str, object], Path]) -> None:
+    _, content = whole_folder
+    articles, _ = load_articles(content)
+    slug_of = {a.title: a.slug for a in articles}
+    flood = next(a for a in articles if a.title.startswith("Harbour city council approves"))
+    rail = "Rail strike called off after late pay offer to signal workers"
+    storm = "Storm Delia brings 90mph gusts and fresh flood warnings to the west coast"
+    assert flood.related == (slug_of[rail], slug_of[storm])
