@@ -435,3 +435,37 @@ def test_absurd_dates_are_no_dates(header: str, captured_at: dt.datetime | None)
     main = parsed.stories[0]
     assert (main.source, main.date_estimated) == ("Yahoo", True)
     assert [s.title for s in parsed.stories] == ["T", "I"]
+
+
+def test_item_shapes_and_spacings_mix() -> None:
+    parsed = _page("""
+        Main
+        Body.
+        Related Articles
+        First item
+        First item
+        Northern Wire
+        timean hour ago
+          \u2022 Northern Wire
+        First item
+        Line one.
+        Additional reporting by Tom Achebe
+        25 minutes ago
+        Second item
+        Second body.
+        Yahoo
+
+        2 hours ago
+
+        - Yahoo
+
+        Third item
+
+        Third body.
+    """)
+    got = [(s.title, s.source, s.paragraphs) for s in parsed.stories[1:]]
+    assert got == [
+        ("First item", "Northern Wire", ("Line one.", "Additional reporting by Tom Achebe")),
+        ("Second item", None, ("Second body.",)),
+        ("Third item", "Yahoo", ("Third body.",)),
+    ]

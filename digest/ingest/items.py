@@ -90,7 +90,8 @@ def _source_and_category(candidate: str | None, bullets: list[str]) -> tuple[str
 
 def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool) -> _Head:
     """Read the header around the anchor at ``anchor``, looking no further back than ``floor``."""
-    stamp = parse_anchor(lines[anchor]) or Stamp()
+    parsed = parse_anchor(lines[anchor])
+    stamp = parsed or Stamp()
     end, bullets = anchor + 1, []
     while end < len(lines) and (bullet := _bullet(lines[end])) is not None:
         bullets.append(bullet)
@@ -104,7 +105,10 @@ def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool
     if candidate is not None:
         named = normalise(candidate) in {normalise(b) for b in bullets}
         keeps_body = anchor - 1 > floor or not has_previous
-        if named or (_source_like(candidate) and keeps_body):
+        # A source line always comes with bullets (shapes a, b); without them it is shape (c),
+        # unless the date line was cut off and the bullets with it.
+        could_be = bool(bullets) or parsed is None
+        if named or (could_be and keeps_body and _source_like(candidate)):
             start = anchor - 1
         else:
             candidate = None
