@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -46,8 +47,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 FEED_PATH = "feed.xml"
-_RELATED_KIND_LABEL = {"linked": "linked from the page", "backlink": "links here",
-                       "similar": "similar story"}
+_SLUG = re.compile(r"[\w-][\w.-]*")
+"""A slug is one URL segment: word characters (Unicode letters, digits, ``_``), ``-`` and ``.``,
+not starting with ``.``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,10 +164,34 @@ def load_content(content_dir: Path) -> tuple[list[tuple[Article, Path]], list[st
     warnings: list[str] = []
     for path in content_files(content_dir):
         try:
-            loaded.append((read_article(path), path))
+            loaded.append((check_slug(read_article(path), path), path))
         except ContentError as e:
             warnings.append(str(e))
     return loaded, warnings
+
+
+def check_slug(article: Article, path: Path) -> Article:
+    """Return ``article`` when its slug can be one URL segment and folder name.
+
+    Content files are edited by hand, and the slug becomes a folder of the site: ``..``, ``/``
+    or spaces there would write outside the article's folder or make a broken link.
+
+    Raises:
+        ContentError: naming ``path`` and the slug's line.
+    """
+    if _SLUG.fullmatch(article.slug) is None:
+        line = _line_of(path, "slug")
+        raise ContentError(f"front matter: 'slug' must be letters, digits, '-', '_' or '.' (not "
+                           f"first), got {article.slug!r}", path=path, line=line)
+    return article
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    """Return the line of ``key:`` in ``path`` (None when not found)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
 
 
 def duplicate_slug_warnings(site: Site) -> list[str]:
@@ -192,8 +218,9 @@ def related_stories(site: Site, count: int) -> dict[str, list[tuple[Article, str
 
 def _progress(items: Sequence[T], desc: str, enabled: bool) -> Iterable[T]:
     """Wrap ``items`` in a tqdm bar on stderr when ``enabled``."""
-    return tqdm(items, desc=desc, unit="file", disable=not enabled, leave=False) if enabled \
-        else items
+    if not enabled:
+        return items
+    return tqdm(items, desc=desc, unit="file", leave=False)
 
 
 class _Planner:
@@ -210,7 +237,7 @@ class _Planner:
         self.renderer = Renderer(dirs, {
             "config": config, "site": site, "links": self.links,
             "group_by_day": group_by_day, "group_by_source": group_by_source,
-            "related_label": _RELATED_KIND_LABEL, "feed_path": FEED_PATH,
+            "feed_path": FEED_PATH,
         })
         self.bodies = {a: self.renderer.markdown(a.body) for a in site.articles}
 

@@ -330,3 +330,17 @@ def test_rebuild_replaces_the_site_and_drops_stale_files(tmp_path: Path) -> None
     assert (tmp_path / "site/index.html").exists()
     assert oct((tmp_path / "site").stat().st_mode & 0o777) == "0o755"
 
+
+
+@pytest.mark.parametrize("slug", ["../../escape", "a/b", ".hidden", "two words"])
+def test_unsafe_slug_is_a_warning_and_nothing_escapes(tmp_path: Path, slug: str) -> None:
+    write_content(tmp_path)
+    bad = tmp_path / "content/2025/05/bad.md"
+    text = (tmp_path / "content/2025/05/rates-hold.md").read_text(encoding="utf-8")
+    bad.write_text(text.replace("slug: rates-hold", f"slug: '{slug}'"), encoding="utf-8")
+    report = build(tmp_path)
+    assert report.articles == 6
+    (warning,) = report.warnings
+    assert warning.startswith(f"{bad}:6: front matter: 'slug' must be")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert not list((tmp_path / "site").rglob("escape"))
