@@ -220,7 +220,8 @@ def _progress(items: Sequence[T], desc: str, enabled: bool) -> Iterable[T]:
     """Wrap ``items`` in a tqdm bar on stderr when ``enabled``."""
     if not enabled:
         return items
-    return tqdm(items, desc=desc, unit="file", leave=False)
+    bar: Iterable[T] = tqdm(items, desc=desc, unit="file", leave=False)
+    return bar
 
 
 class _Planner:
