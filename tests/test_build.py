@@ -121,6 +121,8 @@ def test_sources_index_counts_and_source_pages(site: Path) -> None:
     bbc = read(site, "sources/bbc-news/index.html")
     assert titles_in(bbc) == ["Central bank holds rates", "Storm hits the coast"]
     assert titles_in(read(site, "sources/unknown/index.html")) == ["Who wrote this"]
+    assert ('<link rel="alternate" type="application/atom+xml" title="News digest: BBC News" '
+            'href="/sources/bbc-news/feed.xml">') in bbc
 
 
 def test_date_pages(site: Path) -> None:
