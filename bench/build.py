@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import importlib
 import importlib.util
+import itertools
 import random
 import resource
 import sys
@@ -28,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from slugify import slugify
 
 from digest.config import Config
 from digest.content import article_path, dump_article
@@ -48,13 +51,16 @@ _FUNCTION_TEXT = (
     "about over into than when there one new two up out we all could she her"
 )
 FUNCTION_WORDS = tuple(_FUNCTION_TEXT.split())
+ODD_WORDS = ("caf\u00e9", "it\u2019s", "\u201csaid\u201d", "Z\u00fcrich", "S\u00e3o")
+"""Words with accents or curly quotes, as real news text has."""
 SYLLABLES = ("ka", "lo", "mi", "ne", "ra", "to", "vu", "sa", "de", "ri", "po", "la", "ge", "ba",
              "zu", "ti", "mo", "fe", "an", "or", "el", "is", "un", "ar", "en", "ko", "ha", "wi")
 
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Made-up words: a general pool (used with Zipf-like weights) and per-topic clusters."""
+    """Made-up words: a general pool and per-topic clusters, each drawn with Zipf-like weights
+    (stored cumulated, for ``random.choices(cum_weights=...)``)."""
 
     general: tuple[str, ...]
     general_weights: tuple[float, ...]
@@ -72,8 +78,8 @@ def make_vocabulary(rng: random.Random) -> Vocabulary:
     general = tuple(pool[:GENERAL_WORDS])
     rest = pool[GENERAL_WORDS:]
     topics = tuple(tuple(rest[t * TOPIC_WORDS:(t + 1) * TOPIC_WORDS]) for t in range(TOPICS))
-    weights = tuple(1.0 / (rank + 10) for rank in range(GENERAL_WORDS))
-    topic_weights = tuple(1.0 / (rank + 3) for rank in range(TOPIC_WORDS))
+    weights = tuple(itertools.accumulate(1.0 / (rank + 10) for rank in range(GENERAL_WORDS)))
+    topic_weights = tuple(itertools.accumulate(1.0 / (rank + 3) for rank in range(TOPIC_WORDS)))
     return Vocabulary(general=general, general_weights=weights, topics=topics,
                       topic_weights=topic_weights)
 
@@ -81,20 +87,12 @@ def make_vocabulary(rng: random.Random) -> Vocabulary:
 def _words(rng: random.Random, vocab: Vocabulary, topic: int, n: int) -> list[str]:
     """Return ``n`` words: ~12% from the topic, ~40% function words, the rest general; about one
     in 200 with an accent or a curly apostrophe, as in real news text."""
-    general = rng.choices(vocab.general, weights=vocab.general_weights, k=n)
-    themed = rng.choices(vocab.topics[topic], weights=vocab.topic_weights, k=n)
-    out: list[str] = []
-    for i in range(n):
-        roll = rng.random()
-        if roll < 0.12:
-            out.append(themed[i])
-        elif roll < 0.52:
-            out.append(rng.choice(FUNCTION_WORDS))
-        elif roll < 0.995:
-            out.append(general[i])
-        else:
-            out.append(rng.choice(("caf\u00e9", "it\u2019s", "\u201csaid\u201d", "Z\u00fcrich", "S\u00e3o")))
-    return out
+    general = rng.choices(vocab.general, cum_weights=vocab.general_weights, k=n)
+    themed = rng.choices(vocab.topics[topic], cum_weights=vocab.topic_weights, k=n)
+    common = rng.choices(FUNCTION_WORDS, k=n)
+    kinds = rng.choices(range(4), cum_weights=(0.12, 0.52, 0.995, 1.0), k=n)
+    pools = (themed, common, general)
+    return [pools[kind][i] if kind < 3 else rng.choice(ODD_WORDS) for i, kind in enumerate(kinds)]
 
 
 def _body(rng: random.Random, vocab: Vocabulary, topic: int) -> str:
@@ -122,7 +120,7 @@ def make_articles(n: int, seed: int) -> list[Article]:
         topic = rng.randrange(TOPICS)
         title_words = _words(rng, vocab, topic, rng.randint(8, 14))
         title = " ".join(title_words).capitalize()
-        slug = "-".join(w for w in title_words[:6]) + f"-{i}"
+        slug = f"{slugify(' '.join(title_words[:6]))}-{i}"
         peers = by_topic.setdefault(topic, [])
         related = tuple(rng.sample(peers, min(len(peers), rng.randint(1, 3))))
         articles.append(Article(
