@@ -28,6 +28,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -347,7 +348,14 @@ class Watcher:
         self._scheduled: set[Path] = set()
 
     def start(self) -> None:
-        """Schedule every existing path and start the observer thread."""
+        """Schedule every existing path and start the observer thread.
+
+        Silences watchdog's benign "Callback with id ... already exists" RuntimeWarning (its
+        inotify emitter races with itself when nested folders appear at once, as ``mkdir -p``
+        or ingest do); the watch is simply set again, no event is lost.
+        """
+        warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning,
+                                module=r"watchdog\.observers\.inotify")
         self.refresh()
         self.observer.start()
 
