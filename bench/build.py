@@ -181,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     links = timed(f"related_links ({args.articles} articles)", lambda: related_links(articles))
     similar = sum(1 for v in links.values() for link in v if link.kind == "similar")
     print(f"similar links: {similar} ({similar / max(1, len(links)):.2f} per article)")
+    print(f"peak memory after related_links: {peak_mib():.0f} MiB")
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         root = args.keep or Path(tmp)
         timed("write content files", lambda: write_site(root, articles))

@@ -18,6 +18,7 @@ chunk of rows at a time so memory stays bounded (about :data:`_CHUNK_CELLS` floa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -28,6 +29,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+import sklearn
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
@@ -61,6 +63,9 @@ _DECIMALS = 9
 """Similarities are rounded to this many places before sorting, so float noise cannot beat the slug
 tie-break."""
 
+_RULES_VERSION = "1"
+"""Bump when the rules or constants here change, so cached results keyed by :func:`related_key`
+are not reused."""
 _THREADS = 2
 """Chunks queried at once; scipy's sparse product releases the GIL, so threads share the work."""
 _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -113,6 +118,22 @@ def related_links(
                                            for j in similar[i])
         for i, a in enumerate(corpus)
     }
+
+
+def related_key(articles: Sequence[Article], *, count: int = 5) -> str:
+    """Return a fingerprint (32 hex digits) of everything :func:`related_links` depends on.
+
+    Equal keys mean equal results, so a build can store the links under this key and skip the
+    text analysis when nothing changed: hashing 10,000 articles takes about 50 ms, the analysis
+    several seconds. Covers slug, title, body, date and related of every article in order, plus
+    ``count``, these rules and the scikit-learn version.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{_RULES_VERSION}\0{sklearn.__version__}\0{count}\0".encode())
+    for a in articles:
+        fields = (a.slug, a.title, a.date.isoformat(), "\x1f".join(a.related), a.body)
+        digest.update(("\0".join(fields) + "\x1e").encode())
+    return digest.hexdigest()
 
 
 def _unique_by_slug(articles: Iterable[Article]) -> list[Article]:

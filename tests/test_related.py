@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from digest.model import Article
-from digest.related import RelatedLink, _max_df, related_links
+from digest.related import RelatedLink, _max_df, related_key, related_links
 
 
 def art(slug: str, title: str, body: str = "", *, day: int = 1,
@@ -165,3 +165,19 @@ def test_ties_broken_by_slug() -> None:
 def test_max_df_keeps_every_term_in_small_sites() -> None:
     assert (_max_df(2), _max_df(99), _max_df(100), _max_df(999), _max_df(10_000)) == (
         1.0, 1.0, 0.5, 0.5, 0.2)
+
+
+def test_related_key_changes_with_what_links_depend_on() -> None:
+    base = related_key([*FLOODS, FOOTBALL])
+    assert base == related_key([*FLOODS, FOOTBALL])
+    assert len(base) == 32
+    changed = [
+        [*FLOODS, replace(FOOTBALL, body=FOOTBALL.body + " Extra.")],
+        [*FLOODS, replace(FOOTBALL, title="Another title")],
+        [*FLOODS, replace(FOOTBALL, related=("flood-clean-up",))],
+        [*FLOODS, replace(FOOTBALL, date=dt.date(2025, 3, 9))],
+        [*FLOODS],
+    ]
+    assert len({base, *(related_key(c) for c in changed)}) == 6
+    assert related_key([*FLOODS, FOOTBALL], count=3) != base
+    assert related_key([*FLOODS, replace(FOOTBALL, source="Other")]) == base  # not used
