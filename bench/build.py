@@ -10,7 +10,8 @@ Prints one line per figure, e.g. ``full build: 12.3 s``. Targets for 10,000 arti
 The articles are deterministic for a seed: titles of 8-14 words, bodies of 3-12 paragraphs and
 250-600 words, drawn from a vocabulary of a few thousand made-up words in topic clusters (so that
 text similarity means something), ~30 sources, dates over two years, and about one in ten with
-explicit related slugs.
+explicit related slugs. Each article's topic is its category, so the share of "similar" links
+within one topic measures how good the links are.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from slugify import slugify
 from digest.config import Config
 from digest.content import article_path, dump_article
 from digest.model import Article
-from digest.related import related_links
+from digest.related import RelatedLink, related_links
 
 T = TypeVar("T")
 
@@ -131,9 +132,18 @@ def make_articles(n: int, seed: int) -> list[Article]:
             body=_body(rng, vocab, topic),
             related=related if rng.random() < 0.1 else (),
             origin=(f"page-{i // 20}.html",),
+            category=f"Topic {topic}",
         ))
         peers.append(slug)
     return articles
+
+
+def same_topic_share(articles: Sequence[Article], links: dict[str, tuple[RelatedLink, ...]]) -> float:
+    """Return the share (0..1) of "similar" links whose two articles have the same topic."""
+    topic = {a.slug: a.category for a in articles}
+    pairs = [(slug, link.slug) for slug, found in links.items() for link in found
+             if link.kind == "similar"]
+    return sum(topic[a] == topic[b] for a, b in pairs) / max(1, len(pairs))
 
 
 def write_site(root: Path, articles: Sequence[Article]) -> None:
@@ -180,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                                 args.seed))
     links = timed(f"related_links ({args.articles} articles)", lambda: related_links(articles))
     similar = sum(1 for v in links.values() for link in v if link.kind == "similar")
-    print(f"similar links: {similar} ({similar / max(1, len(links)):.2f} per article)")
+    print(f"similar links: {similar} ({similar / max(1, len(links)):.2f} per article), "
+          f"{same_topic_share(articles, links):.1%} within the article's own topic")
     print(f"peak memory after related_links: {peak_mib():.0f} MiB")
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         root = args.keep or Path(tmp)

@@ -41,9 +41,11 @@ log = logging.getLogger(__name__)
 SIMILARITY_FLOOR = 0.15
 """Least cosine similarity (0..1) for a "similar" link.
 
-Below it two stories share only common news words ("said", "government", "year"), not a subject:
-on hand-checked samples unrelated stories score 0.02-0.10 and same-subject stories 0.2-0.6, so an
-article with no real neighbour gets no "similar" links rather than arbitrary ones.
+Below it two stories share only common news words, not a subject, so an article with no real
+neighbour gets no "similar" links rather than arbitrary ones. Measured: in the synthetic corpus of
+``bench/build.py`` pairs from different topics score 0.02 (median) to 0.06 (max) and pairs from one
+topic 0.27 (median); the hand-written flood stories in the tests score 0.22-0.34 with each other
+and 0.0 with the football one.
 """
 
 DUPLICATE_SIMILARITY = 0.9
