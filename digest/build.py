@@ -69,11 +69,16 @@ class BuildReport:
     def summary(self) -> str:
         """Return one line: ``built 26 articles into 143 files in site/ in 0.41 s``."""
         where = _display_path(self.output_dir)
-        line = (f"built {self.articles} articles into {self.pages_written} files in {where}/ "
-                f"in {self.seconds:.2f} s")
+        line = (f"built {_count(self.articles, 'article')} into {_count(self.pages_written, 'file')} "
+                f"in {where}/ in {self.seconds:.2f} s")
         if self.warnings:
             line += f" ({len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''})"
         return line
+
+
+def _count(n: int, noun: str) -> str:
+    """Return ``"1 article"`` / ``"2 articles"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _display_path(path: Path) -> str:

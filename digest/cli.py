@@ -31,7 +31,10 @@ def _iso_datetime(value: str) -> dt.datetime:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="digest",
+        description="Turn saved news pages into a browsable static website.",
+        epilog="Run 'digest COMMAND --help' for a command's options.")
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail")
     parser.add_argument("-q", "--quiet", action="count", default=0, help="less detail")

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 FENCE = "---"
-_REQUIRED = ("title", "date", "slug")
+_REQUIRED = ("title", "date")
 _ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
           "tags", "captured_at", "url", "lang", "truncated")
 
@@ -74,8 +74,11 @@ def parse_article(text: str, path: Path) -> Article:
         path: used in error messages only.
 
     Raises:
-        ContentError: no front matter, invalid YAML, a missing required key (title, date, slug),
+        ContentError: no front matter, invalid YAML, a missing required key (title, date),
             or a value of the wrong type; the message names ``path`` and the line.
+
+    A missing ``slug`` is taken from the file name (``content/2025/06/my-story.md`` -> ``my-story``),
+    as Hugo and Jekyll do, so a hand-written article needs only a title and a date.
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.startswith(FENCE + "\n"):
@@ -133,7 +136,7 @@ def _article_from_meta(meta: dict[str, Any], body: str, path: Path, front: str) 
         source=_opt_str(meta.get("source")),
         date=date,
         date_estimated=bool(meta.get("date_estimated", False)),
-        slug=str(meta["slug"]),
+        slug=str(meta.get("slug") or path.stem),
         body=body,
         related=tuple(str(s) for s in meta.get("related") or ()),
         origin=tuple(str(s) for s in meta.get("origin") or ()),

@@ -305,6 +305,10 @@ def _extra_files(config: Config, site_dir: Path, root: Path,
     return extra
 
 
+_LOCAL_HOST = re.compile(r"^https?://(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?/", re.IGNORECASE)
+"""A ``base_url`` on this machine: fine for ``digest serve``, wrong for a published site."""
+
+
 def pages_url(remote_url: str) -> str | None:
     """Return the GitHub Pages URL a GitHub remote implies, or None for other remotes.
 
@@ -326,6 +330,9 @@ def _site_url(config: Config, remote_url: str) -> str:
     base = normalize_base_url(config.base_url)
     expected = f"https://{config.cname.strip()}/" if config.cname else pages_url(remote_url)
     if expected is None:
+        if _LOCAL_HOST.match(base):
+            log.warning("base_url is %s, a local address: links and feeds in the published site "
+                        "will point there (set base_url in digest.yaml, or pass --base-url)", base)
         return base
     if _without_scheme(base) != _without_scheme(expected):
         log.warning("base_url is %s but the site will be served at %s; links and feeds will "

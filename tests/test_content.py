@@ -54,7 +54,7 @@ def test_crlf_and_bom_are_accepted() -> None:
         ("no front matter\n", r"x.md:1: no front matter"),
         ("---\ntitle: a\n", r"x.md:1: front matter is not closed"),
         ("---\ntitle: a\ndate: 12/03\nslug: a\n---\nbody\n", r"x.md:3: front matter: 'date' must be"),
-        ("---\ntitle: a\ndate: 2025-01-01\n---\nbody\n", r"x.md:2: front matter: 'slug' is required"),
+        ("---\ntitle: a\nslug: a\n---\nbody\n", r"x.md:2: front matter: 'date' is required"),
         ("---\ntitle: [a\n---\nbody\n", r"x.md:\d+: front matter is not valid YAML"),
     ],
 )
@@ -73,3 +73,10 @@ def test_load_articles_keeps_good_files_and_reports_bad_ones(tmp_path: Path) -> 
     articles, errors = load_articles(tmp_path)
     assert [a.slug for a in articles] == ["b", "council-row-part-2"]
     assert len(errors) == 1 and "broken.md:1:" in str(errors[0])
+
+
+def test_a_hand_written_article_needs_only_title_and_date() -> None:
+    article = parse_article("---\ntitle: My own story\ndate: 2025-01-02\n---\nText.\n",
+                            Path("content/2025/01/my-own-story.md"))
+    assert (article.slug, article.title, article.source, article.body) == (
+        "my-own-story", "My own story", None, "Text.")

@@ -312,8 +312,15 @@ def test_no_warning_when_base_url_matches(caplog: pytest.LogCaptureFixture) -> N
         assert _site_url(config, "git@github.com:ann/news.git") == "https://ann.github.io/news/"
         assert _site_url(Config(cname="news.example.org", base_url="https://news.example.org"),
                          "git@github.com:ann/news.git") == "https://news.example.org/"
-        assert _site_url(Config(), "file:///x.git") == "http://localhost:8000/"
+        assert _site_url(Config(base_url="https://news.example.org/"), "file:///x.git") == (
+            "https://news.example.org/")
     assert caplog.text == ""
+
+
+def test_warns_when_publishing_a_localhost_base_url(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="digest.deploy"):
+        assert _site_url(Config(), "file:///x.git") == "http://localhost:8000/"
+    assert "base_url is http://localhost:8000/, a local address" in caplog.text
 
 
 def test_init_build_and_deploy_end_to_end(tmp_path: Path) -> None:

@@ -196,3 +196,17 @@ def test_whole_folder_related_links_are_slugs_of_stored_articles(
     rail = "Rail strike called off after late pay offer to signal workers"
     storm = "Storm Delia brings 90mph gusts and fresh flood warnings to the west coast"
     assert flood.related == (slug_of[rail], slug_of[storm])
+
+
+def test_a_re_punctuated_headline_is_the_same_story(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "Wind farm approved despite fishing objections")
+    page(tmp_path / "in", "b.txt", "Wind farm approved, despite fishing objections")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [article], _ = load_articles(tmp_path / "content")
+    assert article.origin == ("a.txt", "b.txt")
+
+
+def test_currency_signs_do_not_spell_out_in_slugs(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "Repair bill passes £1m")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert md_files(tmp_path / "content") == [tmp_path / "content/2025/06/repair-bill-passes-1m.md"]

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,9 @@ PAGE_SUFFIXES = (".txt",)
 SIDECAR_SUFFIX = ".meta.yaml"
 """``story.meta.yaml`` beside ``story.txt`` may give ``captured_at``, ``url`` and ``source``."""
 SLUG_MAX_LENGTH = 80
+SLUG_REPLACEMENTS = [["£", ""], ["€", ""], ["$", ""], ["¥", ""]]
+"""Applied before python-slugify, which would spell ``£1m`` as ``ps1m``."""
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -141,8 +145,17 @@ def _walk(folder: Path) -> Iterator[Path]:
 # --- the content store ----------------------------------------------------------------------------
 
 def story_key(title: str, source: str | None) -> tuple[str, str]:
-    """Return the identity of a story: title and source, case-folded, whitespace collapsed."""
-    return " ".join(title.split()).casefold(), " ".join((source or "").split()).casefold()
+    """Return the identity of a story: the words of its title and source, case-folded.
+
+    Punctuation and spacing are ignored, so ``Wind farm approved, despite objections`` and
+    ``Wind farm approved despite objections`` from one source are one story (aggregators re-punctuate
+    headlines between their article and listing pages).
+    """
+    return _words(title), _words(source or "")
+
+
+def _words(text: str) -> str:
+    return " ".join(_NON_WORD.split(text.casefold())).strip()
 
 
 @dataclass(slots=True)
@@ -248,7 +261,8 @@ def make_slug(title: str, key: tuple[str, str], store: ContentStore) -> str:
     The base slug is python-slugify's (transliterating non-Latin scripts); a clash with a different
     story adds ``-<6 hex>`` from a hash of the story key, so the result does not depend on order.
     """
-    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "story"
+    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True,
+                   replacements=SLUG_REPLACEMENTS) or "story"
     owner = store.slug_owner(base)
     if owner is None or owner == key:
         return base
