@@ -384,6 +384,10 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
     except PageError as e:
         report.error = e.message
         return report
+    except Exception as e:  # a parser bug on one page must not stop the other pages
+        log.exception("%s: the parser failed on this page", page.path)
+        report.error = f"digest could not parse this page ({type(e).__name__}: {e}); please report it"
+        return report
     report.found = len(parsed.stories)
     report.skipped = [f"{s.title!r}: {s.reason}" for s in parsed.skipped]
     report.warnings = list(parsed.warnings)
