@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest.ingest.items import is_bullet
 from digest.ingest.parse import parse_page
 from digest.model import ParsedPage
 
@@ -83,6 +84,8 @@ PAGE_LINES = [
     "  \u2022 Reuters", "- Business", "- ", "\u2022", "4 4", "3", "01:12", "%3Cp%3E%3C%2Fp%3E",
     "June 22 (Reuters) - Text.", "Jun. 1\u2014Text", "Feb 29 (Wire) - Leap.", "A title", "A title",
     "Body sentence.", "Body cut mid", " ", "\t", "\u2028", "\x0b", "\ufeff",
+    "yesterday", "timehier", "timeil y a 2 jours", "il y a", "aujourd'hui", "Just now",
+    "Watch: a caption", "- Reuters", "Reuters", "an unknown date",
 ]
 
 
@@ -102,6 +105,7 @@ def _check(parsed: ParsedPage) -> None:
         assert story.title.strip() == story.title and story.title
         assert type(story.date) is dt.date
         assert story.paragraphs and all(p.strip() for p in story.paragraphs)
+        assert not [p for p in story.paragraphs if is_bullet(p)]  # a bullet is header, never body
         assert story.source is None or story.source.strip()
         assert story.title not in story.related_titles
     for skipped in parsed.skipped:

@@ -6,8 +6,8 @@ A story's date comes from one of (strongest first):
    ``The Guardian08-05-2025``;
 2. a dateline opening its body (``March 15 (Northern Wire) -``, ``Jun. 1—``,
    ``KHARKIV, Aug 18 (Reuters) -``), whose year is inferred;
-3. a relative age (``an hour ago``, ``time6 days ago``) counted back from the capture moment
-   (``date_estimated``);
+3. a relative age (``an hour ago``, ``time6 days ago``, ``yesterday``, ``il y a 2 jours``,
+   ``timehier``) counted back from the capture moment (``date_estimated``);
 4. the capture date itself (``date_estimated``).
 
 When the capture moment is not given it is bounded from the page (:func:`bound_capture`).
@@ -34,6 +34,31 @@ AGE_UNITS: dict[str, dt.timedelta] = {
 AGE_QUANTITIES: dict[str, int] = {"a": 1, "an": 1, "one": 1, "a few": 3}
 """Age quantities written as words; digits are read as numbers."""
 
+AGE_UNITS_FR: dict[str, dt.timedelta] = {
+    "seconde": AGE_UNITS["second"], "minute": AGE_UNITS["minute"], "heure": AGE_UNITS["hour"],
+    "jour": AGE_UNITS["day"], "semaine": AGE_UNITS["week"], "mois": AGE_UNITS["month"],
+    "année": AGE_UNITS["year"], "an": AGE_UNITS["year"],
+}
+"""French units of ``il y a <n> <unité>`` (the French pages of the user trial, 2025-11)."""
+
+AGE_QUANTITIES_FR: dict[str, int] = {"un": 1, "une": 1, "quelques": 3}
+"""French age quantities written as words (``il y a une heure``, ``il y a quelques secondes``)."""
+
+AGE_WORDS: dict[str, dt.timedelta] = {
+    "just now": dt.timedelta(0),
+    "today": dt.timedelta(0),
+    "yesterday": dt.timedelta(days=1),
+    "last week": dt.timedelta(weeks=1),
+    "last month": AGE_UNITS["month"],
+    "last year": AGE_UNITS["year"],
+    "à l'instant": dt.timedelta(0),
+    "aujourd'hui": dt.timedelta(0),
+    "hier": dt.timedelta(days=1),
+    "la semaine dernière": dt.timedelta(weeks=1),
+}
+"""Whole-phrase ages, English and French (``yesterday`` and ``hier`` in the user trial,
+2025-11): ``yesterday`` is the capture moment minus a day, ``today`` the capture day."""
+
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -44,14 +69,21 @@ MONTHS: dict[str, int] = {
 
 _QUANTITY = "|".join(sorted((re.escape(q) for q in AGE_QUANTITIES), key=len, reverse=True))
 _UNIT = "|".join(AGE_UNITS)
-_AGE = rf"(?P<qty>\d{{1,4}}|{_QUANTITY})\s+(?P<unit>{_UNIT})s?\s+ago"
+_QUANTITY_FR = "|".join(sorted((re.escape(q) for q in AGE_QUANTITIES_FR), key=len, reverse=True))
+_UNIT_FR = "|".join(sorted((re.escape(u) for u in AGE_UNITS_FR), key=len, reverse=True))
+_WORD = "|".join(sorted((re.escape(w).replace("'", "['\u2019]").replace(r"\ ", r"\s+")
+                         for w in AGE_WORDS), key=len, reverse=True))
+_AGE = (rf"(?:(?P<qty>\d{{1,4}}|{_QUANTITY})\s+(?P<unit>{_UNIT})s?\s+ago"
+        rf"|il\s+y\s+a\s+(?P<qty_fr>\d{{1,4}}|{_QUANTITY_FR})\s+(?P<unit_fr>{_UNIT_FR})s?"
+        rf"|(?P<word>{_WORD}))")
 _DMY = r"(?P<day>\d{1,2})-(?P<month>\d{1,2})-(?P<year>\d{4})"
 _STAMP_RE = re.compile(rf"(?:{_AGE}|{_DMY})", re.IGNORECASE)
 _ANCHOR_RE = re.compile(rf"^(?:time\s*)?{_STAMP_RE.pattern}$", re.IGNORECASE)
 _PARTIAL_ANCHOR_RE = re.compile(
     rf"^(?:t(?:i(?:m(?:e)?)?)?"
     rf"|(?:time\s*)?(?:\d{{1,4}}|{_QUANTITY}|a\s+fe?)(?:\s+[a-z]+(?:\s+a(?:go?)?)?)?"
-    rf"|(?:time\s*)?\d{{1,2}}(?:-\d{{0,2}}(?:-\d{{0,4}})?)?)\s*$",
+    rf"|(?:time\s*)?\d{{1,2}}(?:-\d{{0,2}}(?:-\d{{0,4}})?)?"
+    rf"|(?:time\s*)?il\s+y(?:\s+a(?:\s+\S+(?:\s+[^\W\d_]*)?)?)?)\s*$",
     re.IGNORECASE)
 _HEADER_RE = re.compile(rf"^(?P<source>.{{0,79}}?\S)(?:{_AGE}|\s?{_DMY})$", re.IGNORECASE)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -96,11 +128,29 @@ class Capture:
     """The page's latest absolute date: nothing on it was published later (a lower bound)."""
 
 
-def _stamp_from(match: re.Match[str]) -> Stamp:
+def _key(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+def _age_from(match: re.Match[str]) -> dt.timedelta | None:
+    """The age a match names in any of the three forms of ``_AGE``, or None for a DMY stamp."""
+    if match.group("word"):
+        return AGE_WORDS[_key(match.group("word"))]
     if match.group("unit"):
-        qty_text = match.group("qty").casefold()
-        qty = int(qty_text) if qty_text.isdigit() else AGE_QUANTITIES[" ".join(qty_text.split())]
-        age = AGE_UNITS[match.group("unit").casefold()] * qty
+        quantities, units, qty_text, unit = (AGE_QUANTITIES, AGE_UNITS, match.group("qty"),
+                                             match.group("unit"))
+    elif match.group("unit_fr"):
+        quantities, units, qty_text, unit = (AGE_QUANTITIES_FR, AGE_UNITS_FR, match.group("qty_fr"),
+                                             match.group("unit_fr"))
+    else:
+        return None
+    qty = int(qty_text) if qty_text.isdigit() else quantities[_key(qty_text)]
+    return units[_key(unit)] * qty
+
+
+def _stamp_from(match: re.Match[str]) -> Stamp:
+    age = _age_from(match)
+    if age is not None:
         return Stamp(age=age) if age.days < len(YEARS) * 365 else Stamp()
     year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
     return Stamp(absolute=dt.date(year, month, day)) if _valid(year, month, day) else Stamp()

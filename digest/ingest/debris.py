@@ -1,7 +1,8 @@
 """Debris inside saved story bodies: what the page's widgets leave in the text, and how to remove it.
 
 Whole lines that are debris (image counts ``3``, ``4 4``; video durations ``02:45``; ``Advertisement``;
-``Credit: ...``; URL-encoded markup ``%3Cp%3E...``) are dropped; inside a line, a run of repeated
+``Credit: ...``; URL-encoded markup ``%3Cp%3E...``; inside a body, video captions such as
+``Watch: runners cross the finish line``) are dropped; inside a line, a run of repeated
 image counts after a sentence end (``said. 4 4 Members``) and a count trailing the last sentence
 (``on Monday. 4``) are removed. Numbers that are part of a sentence ("voted 31 to 4",
 "2.1 million", "1 Grooming injustice") stay.
@@ -24,6 +25,10 @@ DEBRIS_LINES = frozenset({
 
 DEBRIS_PREFIXES = ("credit:", "photo credit:", "image credit:", "video duration")
 """Lines starting with these (normalised) are photo credits and video player labels."""
+
+CAPTION_PREFIXES = ("watch:", "video:")
+"""A body line starting with these (normalised) and not ending a sentence is a video player's
+caption (the user trial, 2025-11). Only inside a body: a page's title may start so."""
 
 DEBRIS_PHRASES = ("Copy the Story Link", "STORY CONTINUES BELOW THIS AD")
 """Furniture phrases removed wherever they stand in a line (case-insensitive)."""
@@ -50,9 +55,15 @@ def is_debris_line(line: str) -> bool:
     return " " not in text and len(_ESCAPE.findall(text)) >= _MIN_ESCAPES
 
 
+def is_caption_line(line: str) -> bool:
+    """Return True for a video caption inside a body: ``Watch: ...`` or ``Video: ...`` with no
+    terminal punctuation (``Watch: the council's decision matters.`` is a sentence)."""
+    return normalise(line).startswith(CAPTION_PREFIXES) and not ends_sentence(line)
+
+
 def clean_paragraph(line: str) -> str | None:
     """Return one body line cleaned of debris, whitespace-normalised, or None when nothing is left."""
-    if is_debris_line(line):
+    if is_debris_line(line) or is_caption_line(line):
         return None
     text = " ".join(line.split())
     text = _PHRASES.sub(" ", text)

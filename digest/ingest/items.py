@@ -6,11 +6,20 @@ Every item is built around its date line (the *anchor*: ``time2 hours ago``, ``a
     (a) Title / Title / Source / time<age> / • Source / Title / body...
     (b) Source / <age> / - Source / Title / body...
     (c) <age> / Title / body...                      (no source)
+    (d) Title / Title / time<age> / body...          (no source, no third title copy)
     listing: [Title / Title /] Source / <age> / • Category / • Source / Title / body...
 
 Blank lines are not significant (items are separated by 0, 1 or 2 of them), so the parser
 works on the non-blank lines only: it finds the anchors, reads each item's header outwards from
 its anchor, and gives each item the lines between its title and the next item's header.
+
+An anchor is also found by structure alone: ``Name / <short line> / - Name`` (a bullet repeating
+the name above the line above it) is a source, a date line and its bullets, even when the date
+line is in words the vocabulary does not know (the user trial, 2025-11: ``yesterday`` read as body
+glued every later item onto the story before). Such an item gets the capture date, estimated,
+and a warning naming the line. Nothing is dropped silently: every item left out, and every bullet
+line kept out of a body, is named in a warning, except an item cut off by the end of the page
+before its title (the spec drops those; logged at debug level).
 """
 
 from __future__ import annotations
@@ -46,6 +55,14 @@ class Draft:
     truncated: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Items:
+    """What :func:`parse_items` read from a region: drafts in page order and warnings."""
+
+    drafts: tuple[Draft, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class _Head:
     start: int
@@ -56,6 +73,10 @@ class _Head:
     source: str | None
     category: str | None
     stamp: Stamp
+    date_line: str
+    """The anchor line's text."""
+    understood: bool
+    """False when the anchor was found by structure and its words are not a date."""
 
 
 def clean_title(line: str) -> str:
@@ -66,6 +87,11 @@ def clean_title(line: str) -> str:
 def _bullet(line: str) -> str | None:
     match = BULLET_RE.match(line)
     return clean_title(match.group("text")) if match else None
+
+
+def is_bullet(line: str) -> bool:
+    """Return True for a bullet line (``- Valley Times``, ``  • Business``): header, never body."""
+    return _bullet(line) is not None
 
 
 def _source_like(line: str) -> bool:
@@ -96,8 +122,11 @@ def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool
     while end < len(lines) and (bullet := _bullet(lines[end])) is not None:
         bullets.append(bullet)
         end += 1
+    pair = None if bullets else _title_pair_above(lines, anchor, floor)
     title = None
-    if end < len(lines) and parse_anchor(lines[end]) is None:
+    if pair is not None and (end >= len(lines) or normalise(lines[end]) != normalise(lines[pair])):
+        title = clean_title(lines[pair])  # shape (d): the body follows the date line
+    elif end < len(lines) and parse_anchor(lines[end]) is None:
         title = clean_title(lines[end])
         end += 1
     start = anchor
@@ -107,14 +136,27 @@ def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool
         keeps_body = anchor - 1 > floor or not has_previous
         # A source line always comes with bullets (shapes a, b); without them it is shape (c),
         # unless the date line was cut off and the bullets with it.
-        could_be = bool(bullets) or parsed is None
+        could_be = bool(bullets) or parsed is None or pair == anchor - 2
         if named or (could_be and keeps_body and _source_like(candidate)):
             start = anchor - 1
         else:
             candidate = None
     start = _take_titles_above(lines, start, floor, title)
     source, category = _source_and_category(candidate, bullets)
-    return _Head(start, end, title, source, category, stamp)
+    understood = parsed is not None or not bullets  # bullets: a structural anchor, not a cut one
+    return _Head(start, end, title, source, category, stamp, lines[anchor].strip(), understood)
+
+
+def _title_pair_above(lines: Sequence[str], anchor: int, floor: int) -> int | None:
+    """Index of the lower line of a ``Title / Title`` pair right above the anchor, or above a
+    source line right above it (shape (d), and shape (d) with a source); else None."""
+    for lower in (anchor - 1, anchor - 2):
+        if lower - 1 < floor:
+            return None
+        repeated = normalise(lines[lower]) == normalise(lines[lower - 1]) and not is_bullet(lines[lower])
+        if repeated and (lower == anchor - 1 or _source_like(lines[anchor - 1])):
+            return lower
+    return None
 
 
 def _take_titles_above(lines: Sequence[str], start: int, floor: int, title: str | None) -> int:
@@ -129,8 +171,25 @@ def _take_titles_above(lines: Sequence[str], start: int, floor: int, title: str 
     return start
 
 
+def _structural_anchor(lines: Sequence[str], k: int) -> bool:
+    """True when line ``k`` sits between a name and the bullets repeating it: ``Name / k / - Name``
+    (or ``Name / k / • Category / • Name``), so it is a date line whatever its words."""
+    if k < 1 or _bullet(lines[k]) is not None or _bullet(lines[k - 1]) is not None:
+        return False
+    if len(lines[k].strip()) > _SOURCE_MAX_CHARS:
+        return False
+    name = normalise(lines[k - 1])
+    end = k + 1
+    while end < len(lines) and (bullet := _bullet(lines[end])) is not None:
+        if normalise(bullet) == name:
+            return True
+        end += 1
+    return False
+
+
 def _anchors(lines: Sequence[str], *, reaches_end: bool) -> list[int]:
-    found = [i for i, line in enumerate(lines) if parse_anchor(line) is not None]
+    found = [i for i, line in enumerate(lines)
+             if parse_anchor(line) is not None or _structural_anchor(lines, i)]
     last = len(lines) - 1
     if reaches_end and last >= 0 and last not in found and is_partial_anchor(lines[last]):
         found.append(last)  # a date line cut off by the end of the page: an item with no title
@@ -142,6 +201,7 @@ def _heads(lines: Sequence[str], *, reaches_end: bool) -> list[_Head]:
     floor = 0
     for anchor in _anchors(lines, reaches_end=reaches_end):
         if anchor < floor:
+            log.debug("date line %r read as part of the header before it", lines[anchor])
             continue
         head = _read_head(lines, anchor, floor, bool(heads))
         heads.append(head)
@@ -149,20 +209,43 @@ def _heads(lines: Sequence[str], *, reaches_end: bool) -> list[_Head]:
     return heads
 
 
-def _draft(head: _Head, body: Sequence[str], *, at_page_end: bool) -> Draft | None:
-    if head.title is None:
-        log.debug("dropping an item cut off before its title (source %r)", head.source)
-        return None
-    paragraphs = tuple(p for p in map(clean_paragraph, body) if p)
+def body_paragraphs(lines: Sequence[str], whose: str, warnings: list[str]) -> tuple[str, ...]:
+    """Clean body lines into paragraphs, bullet lines left out and each named in ``warnings``:
+    a bullet in a body is a header the reader did not see, never text (the user trial, 2025-11)."""
+    paragraphs = []
+    for paragraph in filter(None, map(clean_paragraph, lines)):
+        if is_bullet(paragraph):
+            warnings.append(f"left the bullet line {paragraph!r} out of the body of {whose}")
+        else:
+            paragraphs.append(paragraph)
+    return tuple(paragraphs)
+
+
+def _draft(head: _Head, paragraphs: tuple[str, ...], *, at_page_end: bool) -> Draft:
     dateline = parse_dateline(paragraphs[0]) if paragraphs else None
     return Draft(
-        title=head.title, source=head.source,
+        title=head.title or "", source=head.source,
         evidence=DateEvidence(stamp=head.stamp, dateline=dateline),
         paragraphs=paragraphs, category=head.category,
         truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
 
 
-def parse_items(lines: Sequence[str], *, reaches_end: bool) -> list[Draft]:
+def _leading(lines: Sequence[str], heads: Sequence[_Head], *, reaches_end: bool, label: str
+             ) -> list[str]:
+    """Warn about lines before the first item's header: an item with no date line (or, when the
+    lines run to a cut page's end and no sentence is complete, an item cut off: debug only)."""
+    stop = heads[0].start if heads else len(lines)
+    leading = lines[:stop]
+    if not leading:
+        return []
+    title = clean_title(leading[0])
+    if reaches_end and not heads and not any(ends_sentence(line) for line in leading):
+        log.debug("dropping %s %r cut off by the end of the page", label, title)
+        return []
+    return [f"dropped {label} {title!r}: no date line"]
+
+
+def parse_items(lines: Sequence[str], *, reaches_end: bool, label: str = "item") -> Items:
     """Read the items of a region of a page.
 
     Args:
@@ -170,16 +253,29 @@ def parse_items(lines: Sequence[str], *, reaches_end: bool) -> list[Draft]:
         reaches_end: True when the region runs to the end of the saved page, so its last item
             may be cut off (a body without terminal punctuation is then ``truncated``, and a
             date line cut short still starts an item).
+        label: what the region's items are called in warnings (``"related item"``).
 
-    Returns drafts in page order. An item cut off before its title is dropped; an item with a
-    title and no body is returned with no paragraphs (the caller skips it). Lines before the
-    first item's header are ignored.
+    Returns drafts in page order and warnings. An item cut off by the end of the page before its
+    title is dropped (debug log); any other item left out, a date line found by structure but not
+    understood, and a bullet line kept out of a body give a warning. An item with a title and no
+    body is returned with no paragraphs (the caller skips it).
     """
     heads = _heads(lines, reaches_end=reaches_end)
+    warnings = _leading(lines, heads, reaches_end=reaches_end, label=label)
     drafts: list[Draft] = []
     for k, head in enumerate(heads):
-        stop = heads[k + 1].start if k + 1 < len(heads) else len(lines)
-        draft = _draft(head, lines[head.end:stop], at_page_end=reaches_end and k + 1 == len(heads))
-        if draft is not None:
-            drafts.append(draft)
-    return drafts
+        last = k + 1 == len(heads)
+        stop = heads[k + 1].start if not last else len(lines)
+        if head.title is None:
+            if last and reaches_end and head.end >= len(lines):
+                log.debug("dropping an item cut off before its title (source %r)", head.source)
+            else:
+                warnings.append(f"dropped {label} from {head.source or 'an unnamed source'}: "
+                                f"no title after its date line {head.date_line!r}")
+            continue
+        if not head.understood:
+            warnings.append(f"{label} {head.title!r}: date line {head.date_line!r} not understood; "
+                            f"dated the capture day (estimated)")
+        body = body_paragraphs(lines[head.end:stop], f"{label} {head.title!r}", warnings)
+        drafts.append(_draft(head, body, at_page_end=reaches_end and last))
+    return Items(drafts=tuple(drafts), warnings=tuple(warnings))

@@ -10,6 +10,9 @@ Pure: no I/O, never raises on any text. The page is read by its structure:
 * **listing page**: ``Latest news with #Tag`` and then items only; every item is tagged ``Tag``.
 
 Dates are resolved last, once the capture moment is known or bounded (:mod:`~digest.ingest.dates`).
+Each story's ``lang`` is that of its own text, the page's boilerplate language when the text is too
+short to tell (:mod:`~digest.ingest.language`). Whatever the reader leaves out is named in
+``ParsedPage.warnings``.
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from digest.ingest.dates import (
     resolve_date,
     split_source_stamp,
 )
-from digest.ingest.debris import clean_paragraph, ends_sentence, is_debris_line
-from digest.ingest.items import Draft, clean_title, parse_items
+from digest.ingest.debris import ends_sentence, is_debris_line
+from digest.ingest.items import Draft, Items, body_paragraphs, clean_title, parse_items
+from digest.ingest.language import text_language
 from digest.model import ParsedPage, SkippedStory, Story
 
 log = logging.getLogger(__name__)
@@ -88,6 +92,7 @@ class _Layout:
     items: tuple[Draft, ...] = ()
     further: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def drafts(self) -> list[Draft]:
@@ -117,14 +122,15 @@ def parse_page(text: str, *, captured_at: dt.datetime | None = None,
     drafts = layout.drafts
     capture = bound_capture([d.evidence for d in drafts], captured_at=captured_at,
                             fallback=fallback_captured_at, tz=timezone)
-    lang = page_language(lines.text)
+    page_lang = page_language(lines.text)
     related = _related_titles(layout)
     stories = tuple(
-        _story(d, resolve_date(d.evidence, capture, tz=timezone), lang=lang, tags=layout.tags,
+        _story(d, resolve_date(d.evidence, capture, tz=timezone),
+               lang=text_language((d.title, *d.paragraphs), fallback=page_lang), tags=layout.tags,
                related=related if d is layout.main else (), is_main=d is layout.main)
         for d in drafts if d.paragraphs)
     skipped = tuple(SkippedStory(title=d.title, reason=NO_BODY) for d in drafts if not d.paragraphs)
-    warnings = () if stories else ("no articles found",)
+    warnings = layout.warnings + (() if stories else ("no articles found",))
     return ParsedPage(stories=stories, skipped=skipped, captured_at=capture.moment,
                       warnings=warnings)
 
@@ -145,37 +151,44 @@ def _read_layout(lines: _Lines) -> _Layout:
         return _Layout()
     heading = LISTING_RE.match(lines.text[first].strip())
     if heading:
-        return _Layout(items=tuple(_read_region(lines, first + 1)), tags=(heading.group("tag"),))
+        listing = _read_region(lines, first + 1, label="listing item")
+        return _Layout(items=listing.drafts, tags=(heading.group("tag"),), warnings=listing.warnings)
     return _read_article(lines, first)
 
 
-def _read_region(lines: _Lines, start: int) -> list[Draft]:
+def _read_region(lines: _Lines, start: int, *, label: str) -> Items:
     """Read the items from ``start`` up to the next boilerplate line (or the end of the page)."""
     while start < len(lines.text) and (lines.boiler[start] or not lines.text[start].strip()):
         start += 1
     stop = lines.next_boiler(start)
-    return parse_items(lines.filled(start, stop), reaches_end=stop is None)
+    return parse_items(lines.filled(start, stop), reaches_end=stop is None, label=label)
 
 
 def _read_article(lines: _Lines, title_at: int) -> _Layout:
     """Read an article page whose title is line ``title_at``."""
     marker = next((i for i in range(title_at, len(lines.text))
                    if lines.boiler[i] and is_related_marker(lines.text[i])), None)
-    items = tuple(_read_region(lines, marker + 1)) if marker is not None else ()
+    related = _read_region(lines, marker + 1, label="related item") if marker is not None else Items()
+    items = related.drafts
     if lines.boiler[title_at]:
-        return _Layout(items=items)
+        return _Layout(items=items, warnings=related.warnings)
     end = next((i for i in range(title_at + 1, len(lines.text))
                 if lines.boiler[i] or is_further_reading(lines.text[i])), None)
     further: tuple[str, ...] = ()
     if end is not None and not lines.boiler[end]:
         further = tuple(clean_title(t) for t in lines.filled(end + 1, lines.next_boiler(end)))
-    main = _read_main(lines.text[title_at], lines.filled(title_at + 1, end),
+    main_warnings: list[str] = []
+    main = _read_main(lines.text[title_at], lines.filled(title_at + 1, end), main_warnings,
                       at_page_end=end is None)
-    return _Layout(main=main, items=items, further=further)
+    return _Layout(main=main, items=items, further=further,
+                   warnings=(*main_warnings, *related.warnings))
 
 
-def _read_main(title_line: str, rest: Sequence[str], *, at_page_end: bool) -> Draft:
-    """Read the main story: the title repeated, the optional ``<Source><Date>`` header, the body."""
+def _read_main(title_line: str, rest: Sequence[str], warnings: list[str], *,
+               at_page_end: bool) -> Draft:
+    """Read the main story: the title repeated, the optional ``<Source><Date>`` header, the body.
+
+    A bullet line left out of the body is named in ``warnings``."""
     title = clean_title(title_line)
     rest = list(rest)
     while rest and normalise(rest[0]) == normalise(title):
@@ -184,7 +197,7 @@ def _read_main(title_line: str, rest: Sequence[str], *, at_page_end: bool) -> Dr
     header = split_source_stamp(rest[0]) if rest else None
     if header is not None:
         (source, stamp), rest = header, rest[1:]
-    paragraphs = tuple(p for p in map(clean_paragraph, rest) if p)
+    paragraphs = body_paragraphs(rest, "the main story", warnings)
     dateline = parse_dateline(paragraphs[0]) if paragraphs else None
     return Draft(title=title, source=source, evidence=DateEvidence(stamp=stamp, dateline=dateline),
                  paragraphs=paragraphs,
