@@ -15,11 +15,14 @@ import json
 import logging
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown_it
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 import digest
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 """English month names, fixed so output does not depend on the machine's locale."""
+PLAIN_LIMIT = 200
+"""Most characters of an article's plain-text description (meta description, JSON-LD)."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -49,6 +54,16 @@ def template_dirs(site_templates: Path) -> list[Path]:
     """Return the template search path: ``site_templates`` (when it exists), then the defaults."""
     dirs = [site_templates] if site_templates.is_dir() else []
     return [*dirs, default_templates_dir()]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Body:
+    """One article body, rendered."""
+
+    html: Markup
+    """The body as safe HTML (CommonMark, raw HTML shown as text)."""
+    plain: str
+    """Its words without markup, at most :data:`PLAIN_LIMIT` chars, cut at a word (``…``)."""
 
 
 class Renderer:
@@ -73,22 +88,29 @@ class Renderer:
         self.env.filters.update(longdate=long_date, monthname=month_name)
         self._md = MarkdownIt("commonmark", {"html": False})
 
+    @property
+    def markdown_version(self) -> str:
+        """Name what :meth:`body` output depends on besides its text (for cache keys)."""
+        return f"markdown-it-py {markdown_it.__version__} commonmark html=False plain={PLAIN_LIMIT}"
+
     def markdown(self, text: str) -> Markup:
         """Return ``text`` (CommonMark) as safe HTML; raw HTML in it is shown as text."""
         return Markup(self._md.render(text))
 
-    def plain_text(self, text: str, limit: int = 200) -> str:
+    def plain_text(self, text: str, limit: int = PLAIN_LIMIT) -> str:
         """Return the words of Markdown ``text`` without markup, cut at a word to ``limit`` chars."""
-        blocks: list[str] = []
-        for token in self._md.parse(text):
-            if token.children is not None:
-                blocks.append("".join(child.content if child.type in ("text", "code_inline")
-                                      else " " if child.type in ("softbreak", "hardbreak")
-                                      else "" for child in token.children))
-        plain = " ".join(" ".join(blocks).split())
-        if len(plain) <= limit:
-            return plain
-        return plain[:limit].rsplit(" ", 1)[0] + "…"
+        return _plain_text(self._md.parse(text), limit)
+
+    def body(self, text: str) -> Body:
+        """Return Markdown ``text`` as HTML and as plain text (:data:`PLAIN_LIMIT` chars), parsed once.
+
+        The same as :meth:`markdown` and :meth:`plain_text`, at half the cost: the parse is
+        most of the work (about 0.5 ms for 400 words).
+        """
+        env: dict[str, Any] = {}
+        tokens = self._md.parse(text, env)
+        html = self._md.renderer.render(tokens, self._md.options, env)
+        return Body(html=Markup(html), plain=_plain_text(tokens, PLAIN_LIMIT))
 
     def render(self, template: str, context: Mapping[str, Any]) -> bytes:
         """Render ``template`` with ``context``; return UTF-8 bytes.
@@ -116,6 +138,21 @@ class Renderer:
             if frame.filename.startswith(roots):
                 return frame.filename, frame.lineno
         return template, None
+
+
+def _plain_text(tokens: Sequence[Token], limit: int) -> str:
+    """Return the words of parsed Markdown ``tokens``, whitespace collapsed, cut at a word to
+    ``limit`` chars (an ellipsis marks the cut)."""
+    blocks: list[str] = []
+    for token in tokens:
+        if token.children is not None:
+            blocks.append("".join(child.content if child.type in ("text", "code_inline")
+                                  else " " if child.type in ("softbreak", "hardbreak")
+                                  else "" for child in token.children))
+    plain = " ".join(" ".join(blocks).split())
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def long_date(date: dt.date, weekday: bool = False) -> str:

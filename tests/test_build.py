@@ -256,7 +256,7 @@ def test_broken_template_fails_and_leaves_previous_site(tmp_path: Path) -> None:
     assert err.value.line == 3
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "templates"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".digest-cache", "content", "site", "templates"]
 
 
 def test_template_runtime_error_names_template_and_line(tmp_path: Path) -> None:
@@ -344,5 +344,5 @@ def test_unsafe_slug_is_a_warning_and_nothing_escapes(tmp_path: Path, slug: str)
     assert report.articles == 6
     (warning,) = report.warnings
     assert warning.startswith(f"{bad}:6: front matter: 'slug' must be")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".digest-cache", "content", "site"]
     assert not list((tmp_path / "site").rglob("escape"))
