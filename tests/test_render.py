@@ -83,3 +83,14 @@ def test_json_ld_cannot_close_its_script() -> None:
 def test_long_date_is_english_whatever_the_locale() -> None:
     assert long_date(dt.date(2025, 5, 8)) == "8 May 2025"
     assert long_date(dt.date(2025, 5, 8), weekday=True) == "Thursday 8 May 2025"
+
+
+def test_body_is_markdown_and_plain_text_from_one_parse(tmp_path: Path) -> None:
+    r = renderer(tmp_path)
+    text = "Some *bold* text.\n\nAnd [a link](https://x.y).\n\n<b>raw</b> " + "word " * 60
+    body = r.body(text)
+    assert body.html == r.markdown(text)
+    assert body.plain == r.plain_text(text)
+    assert body.plain.startswith("Some bold text. And a link. <b>raw</b> word")
+    assert len(body.plain) <= 201 and body.plain.endswith("word…")
+    assert "markdown-it-py" in r.markdown_version
