@@ -11,9 +11,10 @@ import feedparser
 import pytest
 from sitekit import ARTICLES, HOSTILE_TITLE, build, elements, html_files, make_config, write_content
 
-from digest.build import BuildReport, build_site, check_collisions
+from digest.build import BuildReport, build_site
 from digest.errors import BuildError
 from digest.model import OutputFile
+from digest.write import check_collisions
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

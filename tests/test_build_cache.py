@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sitekit import build, write_content
 
-from digest.build import BODIES_RECORD, BUILD_RECORD, RELATED_RECORD
+from digest.build import BUILD_RECORD, RELATED_RECORD
 from digest.cache import CACHE_DIR
+from digest.plan import BODIES_RECORD
 
 
 def tree(folder: Path) -> dict[str, bytes]:

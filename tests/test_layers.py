@@ -16,10 +16,12 @@ LAYER = {
     "digest": 0, "digest.model": 0, "digest.errors": 0, "digest.livereload": 0,
     "digest.config": 1,
     "digest.content": 2, "digest.related": 2, "digest.site": 2, "digest.ingest": 2,
+    "digest.progress": 0, "digest.cache": 1, "digest.write": 1,
     "digest.render": 3, "digest.feeds": 3, "digest.ingest.store": 3,
-    "digest.build": 4,
-    "digest.serve": 5, "digest.deploy": 5, "digest.scaffold": 5,
-    "digest.cli": 6,
+    "digest.plan": 4,
+    "digest.build": 5,
+    "digest.serve": 6, "digest.deploy": 6, "digest.scaffold": 6,
+    "digest.cli": 7,
 }
 """A module may import only from a lower layer; modules of ``digest.ingest`` may import each other
 (except its ``store``, the I/O edge). Unlisted modules take the layer of their package."""
