@@ -128,7 +128,7 @@ def test_a_bad_page_is_named_and_the_rest_still_ingests(
     out = capsys.readouterr().out
     assert code == 1
     assert f"{tmp_path / 'in/binary.txt'}: rejected: not a text page" in out
-    assert f"{tmp_path / 'in/empty.txt'}: 0 articles" in out
+    assert f"{tmp_path / 'in/empty.txt'}: no articles found" in out
     assert len(md_files(tmp_path / "content")) == 1
 
 

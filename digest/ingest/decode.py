@@ -28,11 +28,13 @@ def decode_page(data: bytes, path: Path) -> str:
         PageError: the bytes hold NUL bytes or many control characters (a binary file, not a page).
     """
     if b"\x00" in data:
-        raise PageError("not a text page (binary data, NUL bytes): skipped", path=path)
+        raise PageError("not a text page (it holds binary data: NUL bytes); save the page as text",
+                        path=path)
     text = _decode(data)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
     if text and controls / len(text) > _MAX_CONTROL_SHARE:
-        raise PageError("not a text page (binary data, control characters): skipped", path=path)
+        raise PageError("not a text page (it holds binary data: control characters); save the page "
+                        "as text", path=path)
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -46,6 +46,7 @@ PAGE_SUFFIXES = (".txt",)
 SIDECAR_SUFFIX = ".meta.yaml"
 """``story.meta.yaml`` beside ``story.txt`` may give ``captured_at``, ``url`` and ``source``."""
 SLUG_MAX_LENGTH = 80
+NO_ARTICLES = "no articles found"
 SLUG_REPLACEMENTS = [["£", ""], ["€", ""], ["$", ""], ["¥", ""]]
 """Applied before python-slugify, which would spell ``£1m`` as ``ps1m``."""
 _NON_WORD = re.compile(r"[\W_]+")
@@ -72,11 +73,12 @@ class PageReport:
         """Return one line for the CLI, e.g. ``pages/a.txt: 4 articles (2 written)``."""
         if self.error:
             return f"{self.path}: rejected: {self.error}"
-        parts = [f"{self.path}: {self.found} article{'s' if self.found != 1 else ''}"
-                 f" ({len(self.written)} written)"]
+        found = (f"{self.found} article{'s' if self.found != 1 else ''} ({len(self.written)} written)"
+                 if self.found else NO_ARTICLES)
+        parts = [f"{self.path}: {found}"]
         parts += [f"skipped {s}" for s in self.skipped]
         parts += [f"kept hand edit in {p}" for p in self.kept_edits]
-        parts += self.warnings
+        parts += [w for w in self.warnings if w != NO_ARTICLES]
         return "; ".join(parts)
 
 
@@ -391,8 +393,8 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
     report.found = len(parsed.stories)
     report.skipped = [f"{s.title!r}: {s.reason}" for s in parsed.skipped]
     report.warnings = list(parsed.warnings)
-    if not parsed.stories and not parsed.warnings:
-        report.warnings.append("no articles found")
+    if not parsed.stories and NO_ARTICLES not in report.warnings:
+        report.warnings.append(NO_ARTICLES)
     slugs = _assign_slugs(parsed.stories, store)
     by_title = {s.title: slugs[story_key(s.title, s.source)] for s in parsed.stories}
     for story in parsed.stories:
