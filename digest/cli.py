@@ -10,7 +10,7 @@ import argparse
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from digest import __version__
@@ -30,52 +30,73 @@ def _iso_datetime(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def _common_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """Add the options every command takes, so they work before or after the command name.
+
+    On the subcommands the default is ``argparse.SUPPRESS``: an option given there overrides the
+    same one given before the command, and one not given leaves it alone.
+    """
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="more detail (-vv for debugging)")
+    parser.add_argument("-q", "--quiet", action="count", default=default, help="less detail")
+    parser.add_argument("--config", type=Path, default=None if default == 0 else default,
+                        help="site config file (default: ./digest.yaml)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest",
         description="Turn saved news pages into a browsable static website.",
         epilog="Run 'digest COMMAND --help' for a command's options.")
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail")
-    parser.add_argument("-q", "--quiet", action="count", default=0, help="less detail")
-    parser.add_argument("--config", type=Path, help="site config file (default: ./digest.yaml)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    _common_options(parser, default=0)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", help="parse saved pages into content/*.md")
-    ingest.add_argument("paths", nargs="+", type=Path, help="page files or folders (recursive)")
-    ingest.add_argument("--content-dir", type=Path, help="where to write articles (default: content/)")
+    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
+        _common_options(cmd, default=argparse.SUPPRESS)
+        cmd.set_defaults(run=run)
+        return cmd
+
+    ingest = command("ingest", "parse saved pages into content/*.md", _cmd_ingest)
+    ingest.add_argument("paths", nargs="+", type=Path, help="page files or folders (read recursively)")
+    ingest.add_argument("--content-dir", type=Path,
+                        help="where to write articles (default: the config's content_dir)")
     ingest.add_argument("--captured-at", type=_iso_datetime,
                         help="when the pages were saved (ISO 8601); resolves '2 hours ago'")
-    ingest.set_defaults(run=_cmd_ingest)
 
-    build = sub.add_parser("build", help="ingest new pages, then render content/ into site/")
-    build.add_argument("--output", type=Path, help="output folder (default: site/)")
+    build = command("build", "ingest new pages, then render content/ into site/", _cmd_build)
+    build.add_argument("--output", type=Path, help="output folder (default: the config's output_dir)")
     build.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/repo/")
-    build.add_argument("--strict", action="store_true", help="fail on warnings")
-    build.set_defaults(run=_cmd_build)
+    build.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
 
-    serve = sub.add_parser("serve", help="preview the site with live reload")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--no-reload", action="store_true", help="do not watch or reload")
-    serve.add_argument("--open", action="store_true", help="open the site in a browser")
-    serve.set_defaults(run=_cmd_serve)
+    serve = command("serve", "preview the site with live reload", _cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on; the next free one if taken (default: %(default)s)")
+    serve.add_argument("--no-reload", action="store_true", help="do not watch files or reload pages")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
 
-    deploy = sub.add_parser("deploy", help="publish site/ to GitHub Pages (gh-pages branch)")
-    deploy.add_argument("--remote", default="origin")
-    deploy.add_argument("--branch", default="gh-pages")
-    deploy.add_argument("--message", help="commit message")
+    deploy = command("deploy", "publish site/ to GitHub Pages (a gh-pages branch)", _cmd_deploy)
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: %(default)s)")
+    deploy.add_argument("--branch", default="gh-pages",
+                        help="branch that holds the published site (default: %(default)s)")
+    deploy.add_argument("--message", help="commit message (default: names the source commit)")
+    deploy.add_argument("--base-url",
+                        help="build for this URL (default: base_url, or the Pages URL of the remote)")
     deploy.add_argument("--no-build", action="store_true", help="publish site/ as it is")
-    deploy.add_argument("--force", action="store_true", help="replace the branch history")
-    deploy.set_defaults(run=_cmd_deploy)
+    deploy.add_argument("--force", action="store_true", help="replace the branch's history")
 
-    init = sub.add_parser("init", help="create a new site folder")
-    init.add_argument("directory", type=Path)
-    init.set_defaults(run=_cmd_init)
+    init = command("init", "create a new site folder", _cmd_init)
+    init.add_argument("directory", type=Path, help="the new site's folder (must be empty or absent)")
 
-    ci = sub.add_parser("ci", help="write CI configuration")
-    ci.add_argument("provider", choices=["github"])
-    ci.set_defaults(run=_cmd_ci)
+    templates = command("templates", "list the default templates, or copy them into templates/ "
+                        "to change them", _cmd_templates)
+    templates.add_argument("--copy", nargs="+", metavar="NAME",
+                           help="templates to copy into the site's templates folder ('all' for all)")
+
+    ci = command("ci", "write a CI workflow that builds and publishes the site", _cmd_ci)
+    ci.add_argument("provider", choices=["github"], help="CI service")
     return parser
 
 
@@ -119,7 +140,8 @@ def _cmd_deploy(args: argparse.Namespace) -> int:
     from digest.deploy import deploy_site
 
     report = deploy_site(_config(args), remote=args.remote, branch=args.branch,
-                         message=args.message, build=not args.no_build, force=args.force)
+                         message=args.message, build=not args.no_build, force=args.force,
+                         base_url=args.base_url)
     print(report.summary())
     return 0
 
@@ -129,6 +151,22 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     for path in init_site(args.directory):
         print(f"created {path}")
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from digest.scaffold import copy_templates, default_templates
+
+    config = _config(args)
+    if args.copy:
+        for path in copy_templates(config, args.copy):
+            print(f"created {path}")
+        return 0
+    folder, names = default_templates()
+    print(f"default templates in {folder}:")
+    for name in names:
+        print(f"  {name}")
+    print("copy one with 'digest templates --copy NAME' and edit it: the copy wins")
     return 0
 
 
