@@ -33,6 +33,10 @@ class PageError(DigestError):
     """An input page that cannot be read as text (binary, undecodable)."""
 
 
+class IngestBusy(DigestError):
+    """Another digest process kept ``content/`` locked (ingesting) for too long."""
+
+
 class ContentError(DigestError):
     """A ``content/*.md`` file whose front matter is missing or invalid."""
 

@@ -13,7 +13,9 @@ import yaml
 from digest.cli import main
 from digest.config import Config
 from digest.content import load_articles
-from digest.ingest.store import ingest_new_pages, ingest_paths
+from digest.errors import IngestBusy
+from digest.ingest import store
+from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 NOON = dt.datetime(2025, 6, 8, 12, tzinfo=dt.UTC)
@@ -210,3 +212,27 @@ def test_currency_signs_do_not_spell_out_in_slugs(tmp_path: Path) -> None:
     page(tmp_path / "in", "a.txt", "Repair bill passes £1m")
     ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
     assert md_files(tmp_path / "content") == [tmp_path / "content/2025/06/repair-bill-passes-1m.md"]
+
+
+def test_a_hand_edited_title_keeps_its_story_when_the_page_is_read_again(tmp_path: Path) -> None:
+    source = page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [path] = md_files(tmp_path / "content")
+    edited = path.read_text(encoding="utf-8").replace("title: Harbour master", "title: Our harbour master")
+    path.write_text(edited, encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8") + "A third paragraph came later.\n",
+                      encoding="utf-8")
+    report = ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert md_files(tmp_path / "content") == [path]
+    assert path.read_text(encoding="utf-8") == edited
+    assert report.pages[0].kept_edits == [path]
+
+
+def test_one_ingest_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    with ingest_lock(tmp_path / "content"), pytest.raises(IngestBusy, match="another digest process"):
+        ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert md_files(tmp_path / "content") == []
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    assert len(md_files(tmp_path / "content")) == 1

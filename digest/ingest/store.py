@@ -25,15 +25,17 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
+from filelock import FileLock, Timeout
 from slugify import slugify
 
 from digest.config import Config, site_timezone
 from digest.content import article_path, content_files, dump_article, read_article
-from digest.errors import ContentError, PageError
+from digest.errors import ContentError, IngestBusy, PageError
 from digest.ingest.decode import decode_page
 from digest.ingest.parse import parse_page
 from digest.model import Article, ParsedPage, Story
@@ -41,6 +43,9 @@ from digest.model import Article, ParsedPage, Story
 log = logging.getLogger(__name__)
 
 STATE_NAME = ".digest-state.json"
+LOCK_NAME = ".digest-ingest.lock"
+LOCK_TIMEOUT = 60.0
+"""Seconds an ingest waits for another one to finish."""
 PAGE_SUFFIXES = (".txt",)
 """File kinds picked up when a folder is ingested (explicitly named files are always read)."""
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -171,6 +176,9 @@ class ContentStore:
     errors: list[str] = field(default_factory=list)
     slug_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Which story holds each slug."""
+    story_paths: dict[str, str] = field(default_factory=dict)
+    """The file ingest wrote each story to (by :func:`story_key`, joined by a tab), so a story
+    whose title was edited by hand in ``content/`` is still found when its page is read again."""
 
     @classmethod
     def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
@@ -178,15 +186,26 @@ class ContentStore:
         store = cls(root)
         state = _read_state(root / STATE_NAME)
         store.written_hashes, store.page_hashes = state.get("files", {}), state.get("pages", {})
+        store.story_paths = state.get("stories", {})
         if load_articles and root.is_dir():
-            for path in content_files(root):
-                try:
-                    article = read_article(path)
-                except ContentError as e:
-                    store.errors.append(str(e))
-                    continue
-                store.add(path, article)
+            store._load_articles()
         return store
+
+    def _load_articles(self) -> None:
+        """Index every article file; then index each story ingest wrote under its ingested key too."""
+        by_path: dict[str, tuple[Path, Article]] = {}
+        for path in content_files(self.root):
+            try:
+                article = read_article(path)
+            except ContentError as e:
+                self.errors.append(str(e))
+                continue
+            self.add(path, article)
+            by_path[self._rel(path)] = (path, article)
+        for joined, rel in self.story_paths.items():
+            key = tuple(joined.split("\t", 1))
+            if len(key) == 2 and key not in self.articles and rel in by_path:
+                self.articles[(key[0], key[1])] = by_path[rel]
 
     def add(self, path: Path, article: Article) -> None:
         """Index ``article`` (stored at ``path``) by its story key and its slug."""
@@ -215,11 +234,12 @@ class ContentStore:
             old_path.unlink()
             self.written_hashes.pop(self._rel(old_path), None)
         self.add(path, article)
+        self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
         return path
 
     def save_state(self) -> None:
         """Write the state file (sorted keys, so it is deterministic)."""
-        state = {"files": self.written_hashes, "pages": self.page_hashes}
+        state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}
         text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         _atomic_write(self.root / STATE_NAME, text.encode("utf-8"))
 
@@ -457,8 +477,33 @@ def ingest_paths(paths: Iterable[Path], content_dir: Path, *,
     Returns:
         The run's :class:`IngestReport`; rejected pages are in it, never raised.
     """
-    return _ingest(find_pages(paths), ContentStore.open(content_dir), captured_at=captured_at,
-                   timezone=timezone, on_page=on_page)
+    with ingest_lock(content_dir):
+        return _ingest(find_pages(paths), ContentStore.open(content_dir), captured_at=captured_at,
+                       timezone=timezone, on_page=on_page)
+
+
+@contextmanager
+def ingest_lock(content_dir: Path) -> Iterator[None]:
+    """Hold the lock that one ingest into ``content_dir`` holds at a time (a file lock).
+
+    ``digest serve`` and ``digest build`` may run at once; without it, two ingests would each
+    write the state file and the later one would make the other's files look hand-edited.
+    Waits up to :data:`LOCK_TIMEOUT` seconds.
+
+    Raises:
+        IngestBusy: another ingest held the lock all that time.
+    """
+    content_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(content_dir / LOCK_NAME), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout as e:
+        raise IngestBusy(f"another digest process has been ingesting for over {LOCK_TIMEOUT:.0f} s; "
+                         "try again when it is done", path=lock.lock_file) from e
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _ingest(pages: list[PageInput], store: ContentStore, *, captured_at: dt.datetime | None,
@@ -489,8 +534,11 @@ def ingest_new_pages(config: Config, *,
              if store.page_hashes.get(p.origin) != _page_hash(p.path)]
     if not pages:
         return IngestReport()
-    store = ContentStore.open(content_dir)
-    return _ingest(pages, store, captured_at=None, timezone=site_timezone(config), on_page=on_page)
+    with ingest_lock(content_dir):
+        store = ContentStore.open(content_dir)
+        pages = [p for p in pages if store.page_hashes.get(p.origin) != _page_hash(p.path)]
+        return _ingest(pages, store, captured_at=None, timezone=site_timezone(config),
+                       on_page=on_page)
 
 
 def _page_hash(path: Path) -> str | None:
