@@ -21,7 +21,7 @@ from slugify import slugify
 
 import digest
 from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, walk_files
-from digest.config import Config, normalize_base_url
+from digest.config import CONFIG_NAME, Config, normalize_base_url
 from digest.content import content_files, read_article
 from digest.errors import BuildError, ContentError
 from digest.model import Article
@@ -120,6 +120,7 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     if base_url is not None:
         config = replace(config, base_url=normalize_base_url(base_url))
     out = (output_dir or config.path(config.output_dir)).absolute()
+    check_site(config)
     check_output_dir(out, config)
     warnings = ingest_pages(config) if ingest else []
     cache = Cache(config.root / CACHE_DIR)
@@ -227,6 +228,22 @@ def _unchanged_report(previous: PreviousBuild, warnings: list[str], out: Path,
                        seconds=time.perf_counter() - start, warnings=warnings, output_dir=out)
 
 
+def check_site(config: Config) -> None:
+    """Refuse to build where there is no site: no config file, content folder or input folder.
+
+    (Hugo refuses the same way; building there would only make an empty ``site/``.)
+
+    Raises:
+        BuildError: naming the folder and how to start a site.
+    """
+    if config.config_file or config.path(config.content_dir).is_dir() or config.path(
+            config.input_dir).is_dir():
+        return
+    raise BuildError(f"no digest site here: no {CONFIG_NAME}, {config.content_dir}/ or "
+                     f"{config.input_dir}/ folder; run 'digest init DIR' to start one, or pass "
+                     "--config", path=config.root)
+
+
 def check_output_dir(out: Path, config: Config) -> None:
     """Refuse an output folder that is, or holds, the site root or one of its source folders.
 
@@ -252,7 +269,8 @@ def ingest_pages(config: Config) -> list[str]:
         return []
     from digest.ingest.store import ingest_new_pages
 
-    return list(ingest_new_pages(config).warnings)
+    report = ingest_new_pages(config, on_page=lambda page: log.info("%s", page.summary()))
+    return list(report.warnings)
 
 
 def load_content(content_dir: Path) -> tuple[list[tuple[Article, Path]], list[str]]:

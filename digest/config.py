@@ -23,6 +23,8 @@ class Config:
 
     root: Path = Path(".")
     """Site root: the folder of ``digest.yaml`` (absolute after loading)."""
+    config_file: Path | None = None
+    """The file this config was read from; None when no file was found (all defaults)."""
     title: str = "News digest"
     description: str = "Saved news pages, as a browsable digest."
     base_url: str = "http://localhost:8000/"
@@ -89,7 +91,7 @@ def load_config(path: Path | None = None, *, root: Path | None = None) -> Config
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([DigestError(f"cannot read config: {e}", path=path)]) from e
     values = _parse(text, path)
-    return Config(root=path.parent, **values)
+    return Config(root=path.parent, config_file=path, **values)
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
@@ -122,7 +124,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 
 def _check(key: str, value: Any) -> str | None:
     """Return what is wrong with ``key: value``, or None when it is fine."""
-    known = {f.name for f in fields(Config)} - {"root"}
+    known = {f.name for f in fields(Config)} - {"root", "config_file"}
     if key not in known:
         return f"unknown key {key!r}; known keys: {', '.join(sorted(known))}"
     want = _KEY_TYPES[key]

@@ -236,11 +236,18 @@ def test_bad_content_file_is_a_warning_and_the_rest_builds(tmp_path: Path) -> No
 
 
 def test_builds_an_empty_site(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
     report = build_site(make_config(tmp_path), ingest=True)
     assert report.articles == 0
     assert "No stories yet." in (tmp_path / "site/index.html").read_text(encoding="utf-8")
     feed = feedparser.parse((tmp_path / "site/feed.xml").read_bytes())
     assert not feed.bozo and feed.entries == []
+
+
+def test_refuses_a_folder_that_is_no_site(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match=r"no digest site here: no digest.yaml, content/ or pages/"):
+        build_site(make_config(tmp_path))
+    assert not (tmp_path / "site").exists()
 
 
 def test_broken_template_fails_and_leaves_previous_site(tmp_path: Path) -> None:
