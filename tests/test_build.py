@@ -64,7 +64,7 @@ def test_article_page_has_title_source_date_body_and_metadata(site: Path) -> Non
     assert '<a href="/2025/05/08/">All stories of 8 May 2025</a>' in html
     assert '<a href="/categories/business/">Business</a>' in html
     assert '<a class="tag" href="/tags/economy/">Economy</a>' in html
-    assert "guardian-page.txt" in html
+    assert "guardian-page.txt" not in html  # local page file names are not shown to readers
     (script,) = elements(site / "2025/05/08/markets-rally/index.html").scripts
     data = json.loads(script)
     assert data["@type"] == "NewsArticle"
