@@ -11,8 +11,11 @@ It knows nothing of digest (the layout follows MkDocs's ``livereload``): it is h
 - injects a small script into served HTML only (never into files on disk) that listens to
   Server-Sent Events at ``__digest__/events`` -- a URL relative to the page, so it works on any
   port and behind a proxy under a sub-path -- and reloads the page when a build has finished;
-- keeps serving the last good build when a build fails, and shows the error as a banner in
-  every served page until the next good build (Zola shows build errors in the browser too).
+- keeps serving the last good build when a build fails, and shows the error as a banner at the
+  top of every served page until the next good build (Zola shows build errors in the browser
+  too); the banner takes its own space (it never covers the page) and has a close button;
+- answers a missing URL with the site's own ``404.html`` (status 404, script and banner
+  injected, as GitHub Pages serves it), or a bare page when the site has none.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ Builder = Callable[[], Iterable[Path] | None]
 
 EVENTS_PATH = "__digest__/events"
 """Server-Sent Events endpoint, relative to the served root."""
+NOT_FOUND_PAGE = "404.html"
+"""The site's own page for missing URLs, at the served root (GitHub Pages's convention)."""
 DEFAULT_DELAY = 0.25
 """Seconds of quiet after the last change before a build starts."""
 HOLD_TIMEOUT = 60.0
@@ -392,32 +397,56 @@ _SCRIPT = """<script>
 })();
 </script>
 """
-_BANNER = """<div id="digest-build-error" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;\
-margin:0;padding:1em;background:#b00020;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;\
-max-height:50vh;overflow:auto">digest: the last build failed; showing the last good build.
-%s</div>
+_BANNER = """<div id="digest-build-error" role="alert"><style>
+#digest-build-error{all:initial;display:flex;align-items:flex-start;gap:1em;box-sizing:border-box;\
+width:100%%;margin:0;padding:.75em 1em;background:#fde7e9;color:#4a000d;border-bottom:3px solid #b00020;\
+font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;max-height:50vh;overflow:auto}
+#digest-build-error>div{flex:1;min-width:0}
+#digest-build-error strong{display:block;font-weight:700}
+#digest-build-error pre{margin:.25em 0 0;font:inherit;color:inherit;background:none;white-space:pre-wrap;\
+overflow-wrap:anywhere}
+#digest-build-error button{flex:none;margin:0;padding:.1em .5em;font:700 18px/1 system-ui,sans-serif;\
+color:inherit;background:transparent;border:1px solid currentColor;border-radius:4px;cursor:pointer}
+#digest-build-error button:focus-visible{outline:3px solid #b00020;outline-offset:2px}
+@media (prefers-color-scheme:dark){#digest-build-error{background:#3b0a12;color:#ffdce1;\
+border-bottom-color:#ff6b81}#digest-build-error button:focus-visible{outline-color:#ff6b81}}
+</style><div><strong>digest: the last build failed; showing the last good build.</strong>
+<pre>%s</pre></div><button type="button" aria-label="Dismiss the build error" title="Dismiss"
+onclick="this.parentNode.remove()">&#x2715;</button></div>
 """
+"""The build-error banner: a normal-flow block right after ``<body>`` (it pushes the page down
+instead of covering its header), with its own colours for light and dark mode and a close button."""
 _MISSING = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>%(title)s</title></head>
 <body><h1>%(title)s</h1><p>%(detail)s</p></body></html>
 """
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_BODY_START = re.compile(rb"<body(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 def inject(page: bytes, *, tag: str, events_url: str, error: str | None) -> bytes:
-    """Return ``page`` (HTML bytes) with the reload script, and an error banner, before ``</body>``.
+    """Return ``page`` (HTML bytes) with the reload script and, on ``error``, the error banner.
 
     Args:
         tag: the build tag the page belongs to; the script reloads when the server's differs.
         events_url: the events URL relative to the page (``"../../__digest__/events"``).
-        error: the last build error to show, or None.
+        error: the last build error to show (``file:line: message``), or None.
 
-    The script goes before the last ``</body>`` (case-insensitive), or at the end when there is none.
+    The banner goes right after the first ``<body>`` tag (case-insensitive), so it takes its own
+    space at the top; the script goes before the last ``</body>``. A page without those tags gets
+    them appended at its end.
     """
-    snippet = _SCRIPT % {"tag": html.escape(tag), "events": html.escape(events_url)}
-    if error is not None:
-        snippet = _BANNER % html.escape(error) + snippet
-    data = snippet.encode("utf-8")
+    script = (_SCRIPT % {"tag": html.escape(tag), "events": html.escape(events_url)}).encode()
+    banner = b"" if error is None else (_BANNER % html.escape(error)).encode("utf-8")
+    start = _BODY_START.search(page)
+    if start is not None:
+        page = page[:start.end()] + banner + page[start.end():]
+        banner = b""
+    return _insert_before_body_end(page, banner + script)
+
+
+def _insert_before_body_end(page: bytes, data: bytes) -> bytes:
+    """Return ``page`` with ``data`` before its last ``</body>``, or at its end when it has none."""
     ends = list(_BODY_END.finditer(page))
     if not ends:
         return page + data
@@ -502,12 +531,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(HTTPStatus.OK, kind, body, head=head)
 
     def _not_found(self, raw_path: str, tag: str, error: str | None, *, head: bool) -> None:
-        title = "Not found" if self.server.state.good else "Build failed"
-        page = _MISSING % {"title": title,
-                           "detail": html.escape(f"No page at {urllib.parse.unquote(raw_path)}")}
-        body = inject(page.encode("utf-8"), tag=tag,
-                      events_url=self._relative_events_url(raw_path), error=error)
+        """Answer 404 with the site's own ``404.html`` (as GitHub Pages does), else a bare page."""
+        page = self._site_404() or self._bare_404(raw_path)
+        body = inject(page, tag=tag, events_url=self._relative_events_url(raw_path), error=error)
         self._respond(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body, head=head)
+
+    def _site_404(self) -> bytes | None:
+        """Return the bytes of ``404.html`` at the served root, or None when there is none.
+
+        Only after a good build: before one, the folder holds no site to take it from.
+        """
+        if not self.server.state.good:
+            return None
+        try:
+            return (self.server.root / NOT_FOUND_PAGE).read_bytes()
+        except OSError:
+            return None
+
+    def _bare_404(self, raw_path: str) -> bytes:
+        """Return the plain "Not found" (or "Build failed" before any good build) page."""
+        title = "Not found" if self.server.state.good else "Build failed"
+        detail = html.escape(f"No page at {urllib.parse.unquote(raw_path)}")
+        return (_MISSING % {"title": title, "detail": detail}).encode("utf-8")
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)

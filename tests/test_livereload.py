@@ -345,6 +345,44 @@ def test_missing_page_is_404_with_the_reload_script(served: Served) -> None:
     assert "No page at /nothing/here.html" in body and f'"../{EVENTS_PATH}"' in body
 
 
+THEMED_404 = ('<!DOCTYPE html><html><head><title>Page not found</title></head>'
+              '<body class="site"><header>Test Digest</header><h1>Page not found</h1></body></html>\n')
+
+
+def test_missing_page_serves_the_sites_own_404_html(served: Served) -> None:
+    (served.root / "404.html").write_text(THEMED_404, encoding="utf-8")
+    status, kind, body = served.get("/nothing/here.html")
+    assert (status, kind) == (404, "text/html; charset=utf-8")
+    script_at = body.index("<script>")
+    assert body[:script_at] + body[body.index("</script>\n") + len("</script>\n"):] == THEMED_404
+    assert f'new URL("../{EVENTS_PATH}", location.href)' in body
+    assert "No page at" not in body
+    assert (served.root / "404.html").read_text(encoding="utf-8") == THEMED_404
+
+
+def test_head_of_a_missing_page_is_404_without_a_body(served: Served) -> None:
+    (served.root / "404.html").write_text(THEMED_404, encoding="utf-8")
+    host, port = served.live.server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=5)
+    conn.request("HEAD", "/missing/")
+    response = conn.getresponse()
+    assert response.status == 404 and response.read() == b""
+    assert int(response.getheader("Content-Length") or 0) > len(THEMED_404)
+    conn.close()
+
+
+def test_site_404_html_gets_the_error_banner_after_a_failed_build(served: Served) -> None:
+    (served.root / "404.html").write_text(THEMED_404, encoding="utf-8")
+    served.builder.fail_with = "templates/base.html:7: unexpected '}'"
+    served.rebuild()
+    status, _, body = served.get("/gone.html")
+    assert status == 404
+    assert body.startswith('<!DOCTYPE html><html><head><title>Page not found</title></head>'
+                           '<body class="site"><div id="digest-build-error" role="alert">')
+    assert "<pre>templates/base.html:7: unexpected &#x27;}&#x27;</pre>" in body
+    assert body.index("digest-build-error") < body.index("<header>Test Digest</header>")
+
+
 def test_failed_build_shows_a_banner_until_a_good_build(served: Served) -> None:
     served.builder.fail_with = "content/2025/06/a.md:3: front matter: 'date' must be YYYY-MM-DD"
     served.rebuild()
@@ -425,6 +463,45 @@ def test_failed_first_build_serves_an_error_page(tmp_path: Path) -> None:
         conn.close()
     finally:
         live.stop()
+
+
+PAGE = (b'<!DOCTYPE html><html><head><title>x</title></head>\n<BODY class="home">\n'
+        b'<header class="site-header">Digest</header><main>news</main>\n</BODY></html>\n')
+
+
+def test_inject_puts_the_banner_in_normal_flow_right_after_body() -> None:
+    text = inject(PAGE, tag="x.1", events_url=EVENTS_PATH,
+                  error="content/2025/06/a.md:3: front matter: 'date' must be YYYY-MM-DD").decode()
+    opening = '<BODY class="home">'
+    assert text.index(opening) + len(opening) == text.index('<div id="digest-build-error"')
+    banner = text[text.index('<div id="digest-build-error"'):text.index('<header class="site-header">')]
+    assert "<pre>content/2025/06/a.md:3: front matter: &#x27;date&#x27; must be YYYY-MM-DD</pre>" in banner
+    assert "position:fixed" not in banner and "position:absolute" not in banner
+    assert "display:flex" in banner and "width:100%" in banner
+    assert text.index("<script>") > text.index("<main>news</main>")
+    assert text.endswith("</script>\n</BODY></html>\n")
+
+
+def test_banner_has_its_own_light_and_dark_colours() -> None:
+    text = inject(PAGE, tag="x.1", events_url=EVENTS_PATH, error="digest.yaml:2: bad").decode()
+    light = "background:#fde7e9;color:#4a000d"
+    dark = "@media (prefers-color-scheme:dark){#digest-build-error{background:#3b0a12;color:#ffdce1"
+    assert light in text and dark in text
+
+
+def test_banner_has_a_keyboard_accessible_close_button() -> None:
+    text = inject(PAGE, tag="x.1", events_url=EVENTS_PATH, error="digest.yaml:2: bad").decode()
+    assert ('<button type="button" aria-label="Dismiss the build error" title="Dismiss"\n'
+            'onclick="this.parentNode.remove()">&#x2715;</button></div>') in text
+    assert "#digest-build-error button:focus-visible{outline:3px solid #b00020" in text
+    assert text.index('<div id="digest-build-error"') < text.index("<button") < text.index("<header")
+
+
+def test_inject_without_an_error_adds_only_the_script() -> None:
+    text = inject(PAGE, tag="x.1", events_url=EVENTS_PATH, error=None).decode()
+    assert "digest-build-error" not in text
+    script = text[text.index("<script>"):text.index("</script>\n") + len("</script>\n")]
+    assert text.replace(script, "") == PAGE.decode()
 
 
 def test_inject_without_body_appends() -> None:

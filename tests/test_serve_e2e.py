@@ -1,7 +1,8 @@
 """``digest serve`` end to end: a real server process and a real headless Chromium tab.
 
 Edits on disk must show in the open tab without a manual reload; a broken config shows a banner
-until it is fixed; a page dropped into the input folder appears; SIGINT stops cleanly.
+above the site header (closable from the keyboard) until it is fixed; a missing URL gets the site's
+themed 404 page; a page dropped into the input folder appears; SIGINT stops cleanly.
 """
 
 from __future__ import annotations
@@ -139,6 +140,27 @@ def title_reload_seconds(page: Page, server: Server) -> float:
     return seconds
 
 
+def assert_banner_is_above_the_header(page: Page) -> None:
+    """The error banner takes its own space: it ends where the site header begins."""
+    banner = page.locator("#digest-build-error").bounding_box()
+    header = page.locator(".site-header").bounding_box()
+    assert banner is not None and header is not None
+    assert banner["y"] == 0 and banner["height"] > 0
+    assert header["y"] >= banner["y"] + banner["height"] - 0.5
+
+
+def dismiss_banner_with_the_keyboard(page: Page) -> None:
+    """Tab to the banner's close button (the first focusable element) and press Enter."""
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == (
+        "Dismiss the build error")
+    page.keyboard.press("Enter")
+    expect(page.locator("#digest-build-error")).to_have_count(0)
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["y"] == 0
+
+
 def test_serve_reloads_the_open_tab_and_stops_cleanly(server: Server, page: Page) -> None:
     page.goto(server.url)
     expect(page.locator("body")).to_contain_text("Harbour wall repairs begin")
@@ -152,8 +174,20 @@ def test_serve_reloads_the_open_tab_and_stops_cleanly(server: Server, page: Page
     banner = page.locator("#digest-build-error")
     expect(banner).to_contain_text("digest.yaml:3: unknown key 'colour'", timeout=5000)
     expect(page.locator("body")).to_contain_text("Harbour wall repairs finished early")
+    assert_banner_is_above_the_header(page)
+    dismiss_banner_with_the_keyboard(page)
+    page.evaluate("() => { window.__dismissed = true; }")
     config.write_text(CONFIG, encoding="utf-8")
-    expect(banner).to_have_count(0, timeout=5000)
+    page.wait_for_function("() => window.__dismissed === undefined", timeout=5000)  # reloaded
+    expect(banner).to_have_count(0)
+
+    # A missing URL gets the site's own themed 404.html, with status 404 and live reload.
+    response = page.goto(server.url + "no/such/page/")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.locator(".site-header")).to_be_visible()
+    assert "EventSource" in page.content()
+    page.goto(server.url)
 
     # A page dropped into the input folder is ingested and appears.
     shutil.copy(DEMO_PAGE, server.root / "pages" / DEMO_PAGE.name)
