@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "digest"
 
 LAYER = {
     "digest": 0, "digest.model": 0, "digest.errors": 0, "digest.livereload": 0,
+    "digest.livereload.state": -2, "digest.livereload.watch": -1, "digest.livereload.server": -1,
     "digest.config": 1,
     "digest.content": 2, "digest.related": 2, "digest.site": 2, "digest.ingest": 2,
     "digest.progress": 0, "digest.cache": 1, "digest.write": 1,
