@@ -1,7 +1,9 @@
 """Publish a built ``site/`` to GitHub Pages as the whole tree of a branch (``gh-pages``).
 
 One deploy is one new commit on the branch, on top of the branch's history as the remote has it
-(``force=True`` starts a fresh history instead). The commit is made with git plumbing and a
+(``force=True`` starts a fresh history instead); when the branch already holds the same tree, no
+commit is made and nothing is pushed. The site is built for the URL it will be served at, never for
+a local address (see :func:`target_url`). The commit is made with git plumbing and a
 temporary index (``GIT_INDEX_FILE``), so the user's working tree, index and current branch are
 never touched and a detached HEAD is fine; the commit is then pushed as
 ``<commit>:refs/heads/<branch>``.
@@ -20,7 +22,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest import __version__
@@ -42,33 +44,35 @@ _EXEC_MODE = "100755"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeployReport:
-    """What one deploy pushed."""
+    """What one deploy pushed (or, with ``changed=False``, found already published)."""
 
     commit: str
-    """Full id of the pushed commit."""
+    """Full id of the commit the branch now points at: the pushed one, or the unchanged tip."""
     parent: str | None
     """The branch tip it was built on, or None for a new (or ``--force``d) history."""
     files: int
-    """Files in the pushed tree, ``.nojekyll`` and ``CNAME`` included."""
+    """Files in the published tree, ``.nojekyll`` and ``CNAME`` included."""
     remote: str
     branch: str
     url: str
-    """Where the site will appear: ``https://<cname>/``, the GitHub Pages URL, or ``base_url``."""
+    """The URL the site was built for: ``--base-url``, ``base_url``, or (for a local
+    ``base_url``) ``https://<cname>/`` or the GitHub Pages URL of the remote."""
     changed: bool = True
-    """False when the tree is the same as the parent's (the deploy re-published the same files)."""
+    """False when the branch already held this exact tree: no commit was made, nothing pushed."""
 
     def summary(self) -> str:
         """Return one line for the CLI: commit, file count, branch and remote, URL."""
-        same = "" if self.changed else " (no file changes since the last deploy)"
+        if not self.changed:
+            return (f"nothing to deploy: {self.branch} already holds this site "
+                    f"(commit {self.commit[:7]}); it is at {self.url}")
         history = "new history" if self.parent is None else f"on top of {self.parent[:7]}"
         return (f"deployed {self.commit[:7]} ({self.files} files, {history}) to branch "
-                f"'{self.branch}' of remote '{self.remote}'{same}; "
-                f"the site will appear at {self.url}")
+                f"'{self.branch}' of remote '{self.remote}'; the site will appear at {self.url}")
 
 
 def deploy_site(config: Config, *, remote: str = "origin", branch: str = "gh-pages",
-                message: str | None = None, build: bool = True,
-                force: bool = False) -> DeployReport:
+                message: str | None = None, build: bool = True, force: bool = False,
+                base_url: str | None = None) -> DeployReport:
     """Build (unless ``build=False``) and publish the output folder to ``remote``'s ``branch``.
 
     Args:
@@ -77,33 +81,43 @@ def deploy_site(config: Config, *, remote: str = "origin", branch: str = "gh-pag
         remote: a configured git remote name.
         branch: the branch to replace the tree of (created when missing).
         message: the commit message; default names the source commit and digest's version.
-        build: run :func:`digest.build.build_site` first.
-        force: start a new history on the branch (force-push) instead of adding a commit.
+        build: run :func:`digest.build.build_site` first, for the URL :func:`target_url` picks.
+        force: start a new history on the branch (force-push) instead of adding a commit, even
+            when the tree is unchanged; with ``build=False`` also publish a site built for a
+            local address.
+        base_url: the URL to build for (with ``build=False``: the URL ``site/`` was built for),
+            instead of ``config.base_url``.
 
     Returns:
-        A :class:`DeployReport`.
+        A :class:`DeployReport`; ``changed=False`` when the branch tip already holds the same
+        tree (then no commit is made and nothing is pushed, unless ``force``).
 
     Raises:
-        DeployError: no git repository, no such remote, the remote is unreachable, the build
-            failed, the site folder is missing or empty, or git refused the commit or the push.
+        DeployError: no git repository, no such remote, the remote is unreachable, the site
+            would be published for a local address (see :func:`target_url`), the build failed,
+            the site folder is missing or empty, or git refused the commit or the push.
             Nothing is pushed in any of these cases.
     """
     root = config.root
     _require_repository(root)
-    url = _site_url(config, _remote_url(root, remote))
+    url = target_url(config, _remote_url(root, remote), base_url=base_url, build=build,
+                     force=force)
     tip = _remote_tip(root, remote, branch)
     if build:
-        _build(config)
+        _build(replace(config, base_url=url))
     site_dir = config.path(config.output_dir)
-    files = _site_files(site_dir)
+    tree, count = _write_tree(root, site_dir, _site_files(site_dir),
+                              _extra_files(config, site_dir, root, tip))
+    report = DeployReport(commit=tip or "", parent=tip, files=count, remote=remote,
+                          branch=branch, url=url, changed=False)
+    if tip is not None and not force and _tree_of(root, tip) == tree:
+        log.info("%s/%s already holds tree %s; nothing pushed", remote, branch, tree)
+        return report
     parent = None if force else tip
-    tree, count = _write_tree(root, site_dir, files, _extra_files(config, site_dir, root, tip))
     commit = _commit_tree(root, tree, parent, message or _default_message(root))
     _push(root, remote, branch, commit, force=force)
     log.info("pushed %s to %s/%s", commit, remote, branch)
-    changed = parent is None or _tree_of(root, parent) != tree
-    return DeployReport(commit=commit, parent=parent, files=count, remote=remote, branch=branch,
-                        url=url, changed=changed)
+    return replace(report, commit=commit, parent=parent, changed=True)
 
 
 # --- git -------------------------------------------------------------------------------------
@@ -325,20 +339,69 @@ def pages_url(remote_url: str) -> str | None:
     return f"https://{owner}.github.io/{repo}/"
 
 
-def _site_url(config: Config, remote_url: str) -> str:
-    """Return where the site will appear; warn when ``base_url`` points elsewhere."""
-    base = normalize_base_url(config.base_url)
-    expected = f"https://{config.cname.strip()}/" if config.cname else pages_url(remote_url)
-    if expected is None:
-        if _LOCAL_HOST.match(base):
-            log.warning("base_url is %s, a local address: links and feeds in the published site "
-                        "will point there (set base_url in digest.yaml, or pass --base-url)", base)
-        return base
-    if _without_scheme(base) != _without_scheme(expected):
+def target_url(config: Config, remote_url: str, *, base_url: str | None = None,
+               build: bool = True, force: bool = False) -> str:
+    """Return the URL to publish the site for; refuse one that would link to this machine.
+
+    The rule, first match wins:
+
+    1. ``base_url`` (``--base-url``) as given: the user chose it.
+    2. ``config.base_url`` when it is not a local address (localhost, 127.x, [::1]).
+    3. A local ``config.base_url`` while building: ``https://<cname>/`` when ``config.cname`` is
+       set, else the GitHub Pages URL the remote implies (:func:`pages_url`), logged at WARNING
+       (``digest init`` leaves ``base_url`` at ``http://localhost:8000/`` for ``digest serve``).
+    4. A local ``config.base_url`` with ``build=False`` and ``force``: used as it is, with a
+       WARNING (the user asked to publish ``site/`` as built).
+
+    When the result is not where the site will be served, a WARNING says so.
+
+    Raises:
+        DeployError: the base_url is local and none of 1-4 applies: no URL is known while
+            building, or ``site/`` is already built for the local address (``build=False``).
+    """
+    served = _served_url(config, remote_url)
+    if base_url is not None:
+        url = normalize_base_url(base_url)
+    else:
+        url = normalize_base_url(config.base_url)
+        if _LOCAL_HOST.match(url):
+            return _instead_of_local(url, served, build=build, force=force)
+    if served is not None and _without_scheme(url) != _without_scheme(served):
         log.warning("base_url is %s but the site will be served at %s; links and feeds will "
                     "point to the wrong place (set base_url: %s in digest.yaml)",
-                    base, expected, expected)
-    return expected
+                    url, served, served)
+    return url
+
+
+def _served_url(config: Config, remote_url: str) -> str | None:
+    """Return where the site will be served: ``https://<cname>/``, the Pages URL, or None."""
+    if config.cname:
+        return f"https://{config.cname.strip()}/"
+    return pages_url(remote_url)
+
+
+def _instead_of_local(local: str, served: str | None, *, build: bool, force: bool) -> str:
+    """Return the URL to use for a site whose ``base_url`` is the local address ``local``.
+
+    See rules 3 and 4 of :func:`target_url`.
+
+    Raises:
+        DeployError: no served URL is known, or ``site/`` is already built for ``local``.
+    """
+    if not build:
+        if not force:
+            raise DeployError(
+                f"base_url is a local address ({local}), so the links in the built site point at "
+                "this machine; deploy without --no-build to rebuild it for the published URL, "
+                "pass --base-url with the URL it was built for, or --force to publish it as it is")
+        log.warning("publishing a site built for the local address %s (--force)", local)
+        return local
+    if served is None:
+        raise DeployError("base_url is a local address; set base_url in digest.yaml or pass "
+                          "--base-url")
+    log.warning("base_url %s is a local address; building for %s instead, where the site will be "
+                "served (set base_url in digest.yaml to choose)", local, served)
+    return served
 
 
 def _without_scheme(url: str) -> str:

@@ -13,8 +13,11 @@ import pytest
 
 from digest.cli import main
 from digest.config import Config
-from digest.deploy import _site_url, pages_url
-from digest.errors import BuildError
+from digest.deploy import pages_url, target_url
+from digest.errors import BuildError, DeployError
+
+PUBLIC = "title: T\nbase_url: https://example.org/news/\n"
+"""A config whose base_url is a public address (the default, localhost, is refused)."""
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -39,7 +42,7 @@ def make_site(root: Path, config: str = "") -> Path:
     git(root.parent, "init", "--quiet", "--bare", str(bare))
     root.mkdir()
     git(root, "init", "--quiet", "-b", "main")
-    (root / "digest.yaml").write_text(textwrap.dedent(config) or "title: Test\n")
+    (root / "digest.yaml").write_text(textwrap.dedent(config) or PUBLIC)
     (root / ".gitignore").write_text("/site/\n")
     git(root, "add", "digest.yaml", ".gitignore")
     git(root, "commit", "--quiet", "-m", "source")
@@ -74,7 +77,7 @@ def repo_state(root: Path) -> tuple[str, str, str, str]:
 def test_deploy_publishes_site_with_nojekyll_and_cname(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "news"
-    bare = make_site(root, "title: T\ncname: news.example.org\n")
+    bare = make_site(root, "title: T\ncname: news.example.org\nbase_url: https://news.example.org/\n")
 
     assert deploy(root, "--message", "first") == 0
 
@@ -120,6 +123,7 @@ def test_force_replaces_history(tmp_path: Path, capsys: pytest.CaptureFixture[st
     root = tmp_path / "news"
     bare = make_site(root)
     assert deploy(root) == 0
+    (root / "site" / "index.html").write_text("<h1>Home, updated</h1>\n")
     assert deploy(root) == 0
     assert git(bare, "rev-list", "--count", "gh-pages") == "2"
 
@@ -132,21 +136,48 @@ def test_force_replaces_history(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_cname_from_branch_is_kept_when_config_has_none(tmp_path: Path) -> None:
     # GitHub's Pages settings page commits CNAME to the branch; a later deploy must not drop it.
     root = tmp_path / "news"
-    bare = make_site(root, "title: T\ncname: news.example.org\n")
+    bare = make_site(root, "title: T\ncname: news.example.org\nbase_url: https://news.example.org/\n")
     assert deploy(root) == 0
-    (root / "digest.yaml").write_text("title: T\n")
+    (root / "digest.yaml").write_text("title: T\nbase_url: https://news.example.org/\n")
+    (root / "site" / "index.html").write_text("<h1>Home, updated</h1>\n")
 
     assert deploy(root) == 0
 
     assert git(bare, "show", "gh-pages:CNAME") == "news.example.org"
 
 
-def test_unchanged_site_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_identical_site_makes_no_commit_and_pushes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "news"
-    make_site(root)
+    bare = make_site(root)
     assert deploy(root) == 0
-    assert deploy(root) == 0
-    assert "no file changes since the last deploy" in capsys.readouterr().out
+    tip = git(bare, "rev-parse", "gh-pages")
+    reflog_before = git(bare, "for-each-ref", "--format=%(objectname)", "refs/heads")
+    capsys.readouterr()
+
+    assert deploy(root, "--message", "again") == 0
+
+    assert git(bare, "rev-parse", "gh-pages") == tip
+    assert git(bare, "rev-list", "--count", "gh-pages") == "1"
+    assert git(bare, "for-each-ref", "--format=%(objectname)", "refs/heads") == reflog_before
+    assert capsys.readouterr().out == (
+        f"nothing to deploy: gh-pages already holds this site (commit {tip[:7]}); "
+        "it is at https://example.org/news/\n")
+
+
+def test_identical_site_after_a_real_rebuild_makes_no_commit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = new_site(tmp_path, "https://github.com/ann/news.git")
+    bare = tmp_path / "remote.git"
+    assert main(["--config", str(root / "digest.yaml"), "deploy"]) == 0
+    tip = git(bare, "rev-parse", "gh-pages")
+    capsys.readouterr()
+
+    assert main(["--config", str(root / "digest.yaml"), "deploy"]) == 0
+
+    assert git(bare, "rev-parse", "gh-pages") == tip
+    assert capsys.readouterr().out.startswith(
+        f"nothing to deploy: gh-pages already holds this site (commit {tip[:7]})")
 
 
 def test_working_tree_index_and_branch_are_untouched(tmp_path: Path) -> None:
@@ -154,7 +185,7 @@ def test_working_tree_index_and_branch_are_untouched(tmp_path: Path) -> None:
     bare = make_site(root)
     (root / "staged.txt").write_text("staged\n")
     git(root, "add", "staged.txt")
-    (root / "digest.yaml").write_text("title: Changed but not staged\n")
+    (root / "digest.yaml").write_text(PUBLIC + "description: changed, not staged\n")
     (root / "untracked.txt").write_text("x\n")
     before = repo_state(root)
 
@@ -268,6 +299,7 @@ def test_refuses_non_fast_forward_without_force(tmp_path: Path,
     hook.write_text("#!/bin/sh\necho 'rejected by hook' >&2\nexit 1\n")
     hook.chmod(0o755)
     before = git(bare, "rev-parse", "gh-pages")
+    (root / "site" / "index.html").write_text("<h1>Home, updated</h1>\n")
     err = refused(root, capsys)
     assert "git push to origin/gh-pages failed" in err
     assert "rejected by hook" in err
@@ -309,30 +341,82 @@ def test_warns_when_base_url_does_not_match_pages_url(
 def test_no_warning_when_base_url_matches(caplog: pytest.LogCaptureFixture) -> None:
     config = Config(base_url="https://ann.github.io/news/")
     with caplog.at_level(logging.WARNING, logger="digest.deploy"):
-        assert _site_url(config, "git@github.com:ann/news.git") == "https://ann.github.io/news/"
-        assert _site_url(Config(cname="news.example.org", base_url="https://news.example.org"),
-                         "git@github.com:ann/news.git") == "https://news.example.org/"
-        assert _site_url(Config(base_url="https://news.example.org/"), "file:///x.git") == (
+        assert target_url(config, "git@github.com:ann/news.git") == "https://ann.github.io/news/"
+        assert target_url(Config(cname="news.example.org", base_url="https://news.example.org"),
+                          "git@github.com:ann/news.git") == "https://news.example.org/"
+        assert target_url(Config(base_url="https://news.example.org/"), "file:///x.git") == (
             "https://news.example.org/")
     assert caplog.text == ""
 
 
-def test_warns_when_publishing_a_localhost_base_url(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(("config", "option", "remote", "expected"), [
+    # a local base_url is replaced by the URL the site will be served at
+    (Config(), None, "git@github.com:ann/news.git", "https://ann.github.io/news/"),
+    (Config(base_url="http://127.0.0.1:8000"), None, "git@github.com:ann/ann.github.io.git",
+     "https://ann.github.io/"),
+    (Config(base_url="http://[::1]:8000/"), None, "git@github.com:ann/news.git",
+     "https://ann.github.io/news/"),
+    (Config(cname="news.example.org"), None, "git@github.com:ann/news.git",
+     "https://news.example.org/"),
+    (Config(cname="news.example.org"), None, "file:///x.git", "https://news.example.org/"),
+    # --base-url wins over everything
+    (Config(), "https://mirror.example.org/n", "git@github.com:ann/news.git",
+     "https://mirror.example.org/n/"),
+    (Config(base_url="https://example.org/"), "https://other.example.org/", "file:///x.git",
+     "https://other.example.org/"),
+])
+def test_target_url(config: Config, option: str | None, remote: str, expected: str) -> None:
+    assert target_url(config, remote, base_url=option) == expected
+
+
+def test_local_base_url_replacement_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="digest.deploy"):
-        assert _site_url(Config(), "file:///x.git") == "http://localhost:8000/"
-    assert "base_url is http://localhost:8000/, a local address" in caplog.text
+        target_url(Config(), "git@github.com:ann/news.git")
+    assert "base_url http://localhost:8000/ is a local address; building for " \
+           "https://ann.github.io/news/ instead" in caplog.text
 
 
-def test_init_build_and_deploy_end_to_end(tmp_path: Path) -> None:
-    # The real build (no stand-in): a new site from `digest init`, built and published.
+def test_local_base_url_without_known_url_is_refused() -> None:
+    with pytest.raises(DeployError, match=r"base_url is a local address; set base_url in "
+                                          r"digest\.yaml or pass --base-url"):
+        target_url(Config(), "file:///x.git")
+
+
+def new_site(tmp_path: Path, remote: str | None = None) -> Path:
+    """``digest init`` a site at ``tmp_path/news`` with origin ``tmp_path/remote.git``.
+
+    ``remote``, when given, is the configured URL of origin; git's ``insteadOf`` sends it to the
+    local bare repository (so a GitHub-named remote works offline).
+    """
     root = tmp_path / "news"
     assert main(["init", str(root)]) == 0
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", str(bare))
     git(root, "init", "--quiet", "-b", "main")
-    git(root, "remote", "add", "origin", bare.as_uri())
+    git(root, "remote", "add", "origin", remote or bare.as_uri())
+    if remote:
+        git(root, "config", f"url.{bare.as_uri()}.insteadOf", remote)
+    return root
 
-    assert main(["--config", str(root / "digest.yaml"), "deploy"]) == 0
+
+def test_init_build_and_deploy_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    # The real build (no stand-in): a new site from `digest init` (base_url left at localhost),
+    # built for the Pages URL its GitHub remote implies, and published.
+    root = new_site(tmp_path, "git@github.com:ann/news.git")
+    bare = tmp_path / "remote.git"
+    capsys.readouterr()
+
+    with caplog.at_level(logging.WARNING, logger="digest.deploy"):
+        assert main(["--config", str(root / "digest.yaml"), "deploy"]) == 0
+
+    assert "building for https://ann.github.io/news/ instead" in caplog.text
+    assert capsys.readouterr().out.rstrip().endswith(
+        "the site will appear at https://ann.github.io/news/")
+    index = git(bare, "show", "gh-pages:index.html")
+    assert '<link rel="canonical" href="https://ann.github.io/news/">' in index
+    assert 'href="/news/static/style.css"' in index
+    assert "localhost" not in index
 
     files = branch_files(bare)
     article = ("2025/06/02/town-library-opens-a-new-reading-room-after-a-two-year-fundraiser/"
@@ -344,8 +428,96 @@ def test_init_build_and_deploy_end_to_end(tmp_path: Path) -> None:
                / "town-library-opens-a-new-reading-room-after-a-two-year-fundraiser.md")
     assert "source: The Example Gazette\n" in content.read_text()
     assert "captured_at: '2025-06-02T18:00:00+00:00'\n" in content.read_text()
-    # nothing staged, site/ ignored by the .gitignore that init wrote, no local branch made
+    # nothing staged, site/ and the build cache ignored by the .gitignore init wrote
     assert git(root, "status", "--porcelain").splitlines() == [
         "?? .github/", "?? .gitignore", "?? content/", "?? digest.yaml", "?? pages/",
         "?? templates/"]
-    assert git(root, "branch", "--list") == ""
+    assert git(root, "branch", "--list") == ""  # no local branch made
+
+
+# --- local base_url: build for the served URL, or refuse ----------------------------------------
+
+
+def stub_build(monkeypatch: pytest.MonkeyPatch) -> list[Config]:
+    """Replace the build with one that writes ``base_url`` into ``site/index.html``."""
+    built: list[Config] = []
+
+    def build_site(config: Config) -> types.SimpleNamespace:
+        built.append(config)
+        (config.root / "site" / "index.html").write_text(f"<a href='{config.base_url}'>\n")
+        return types.SimpleNamespace(summary=lambda: "built")
+
+    monkeypatch.setitem(sys.modules, "digest.build", types.SimpleNamespace(build_site=build_site))
+    return built
+
+
+def build_and_deploy(root: Path, *args: str) -> int:
+    return main(["--config", str(root / "digest.yaml"), "deploy", *args])
+
+
+@pytest.mark.parametrize(("config", "args", "url"), [
+    ("title: T\ncname: news.example.org\n", [], "https://news.example.org/"),
+    ("title: T\n", ["--base-url", "https://mirror.example.org/n"], "https://mirror.example.org/n/"),
+    ("title: T\ncname: news.example.org\n", ["--base-url", "https://mirror.example.org/"],
+     "https://mirror.example.org/"),
+])
+def test_local_base_url_builds_for_cname_or_option(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        config: str, args: list[str], url: str) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root, config)
+    built = stub_build(monkeypatch)
+
+    assert build_and_deploy(root, *args) == 0
+
+    assert [c.base_url for c in built] == [url]
+    assert git(bare, "show", "gh-pages:index.html") == f"<a href='{url}'>"
+    assert capsys.readouterr().out.rstrip().endswith(f"the site will appear at {url}")
+    assert load_base_url(root) == "http://localhost:8000/"  # the config file is left alone
+
+
+def load_base_url(root: Path) -> str:
+    from digest.config import load_config
+
+    return load_config(root / "digest.yaml").base_url
+
+
+def test_refuses_local_base_url_when_no_url_is_known(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root, "title: T\n")  # file:// remote: no Pages URL
+    built = stub_build(monkeypatch)
+
+    assert build_and_deploy(root) == 1
+
+    assert "error: base_url is a local address; set base_url in digest.yaml or pass --base-url" \
+        in capsys.readouterr().err
+    assert built == []
+    assert remote_branches(bare) == ""
+
+
+@pytest.mark.parametrize("remote", ["file", "git@github.com:ann/news.git"])
+def test_no_build_refuses_a_site_built_for_localhost_unless_forced(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], remote: str) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root, "title: T\n")
+    if remote != "file":
+        git(root, "remote", "set-url", "origin", remote)
+        git(root, "config", f"url.{bare.as_uri()}.insteadOf", remote)
+
+    err = refused(root, capsys)
+
+    assert "base_url is a local address (http://localhost:8000/), so the links in the built " \
+           "site point at this machine" in err
+    assert remote_branches(bare) == ""
+
+    assert deploy(root, "--force") == 0
+    assert "index.html" in branch_files(bare)
+
+
+def test_no_build_accepts_the_url_the_site_was_built_for(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root, "title: T\n")
+    assert deploy(root, "--base-url", "https://example.org/") == 0
+    assert "index.html" in branch_files(bare)
