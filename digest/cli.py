@@ -147,10 +147,12 @@ def _cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from digest.scaffold import init_site
+    from digest.scaffold import init_site, install_note, next_steps
 
     for path in init_site(args.directory):
         print(f"created {path}")
+    note = install_note(args.directory)
+    print("\n".join(["", *next_steps(args.directory), *(["", note] if note else [])]))
     return 0
 
 
@@ -171,10 +173,13 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_ci(args: argparse.Namespace) -> int:
-    from digest.scaffold import write_pages_workflow
+    from digest.scaffold import install_note, write_pages_workflow
 
     config = _config(args)
     print(f"created {write_pages_workflow(config.root, output_dir=config.output_dir)}")
+    note = install_note(config.root)
+    if note:
+        print(note)
     return 0
 
 

@@ -1,14 +1,17 @@
-"""Create a new site folder (``digest init``) and the GitHub Actions workflow (``digest ci github``).
+"""Create a new site folder (``digest init``), the GitHub Actions workflow (``digest ci github``),
+and copies of default templates to edit (``digest templates --copy``).
 
 A new site holds no copy of the default templates: the build finds them in the installed package,
 so a site keeps getting fixes to them. ``templates/`` starts with a README that lists the defaults
-a file there would override.
+a file there would override and how to copy one.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shlex
+import shutil
 import subprocess
 import textwrap
 from dataclasses import fields
@@ -20,6 +23,7 @@ import yaml
 
 import digest
 from digest import __version__
+from digest.cache import CACHE_DIR
 from digest.config import CONFIG_NAME, Config
 from digest.errors import DigestError
 
@@ -47,6 +51,9 @@ _KEY_HELP: dict[str, str] = {
     "cname": "Custom domain for GitHub Pages (written to CNAME), e.g. news.example.org.",
 }
 """One line of help per config key, written above the key in a new ``digest.yaml``."""
+
+_NOT_KEYS = {"root", "config_file"}
+"""Fields of :class:`Config` that say where the config came from, not keys of ``digest.yaml``."""
 
 _EXAMPLE_PAGE = """\
 logo
@@ -92,7 +99,7 @@ def init_site(directory: Path) -> list[Path]:
         config.path(config.input_dir) / "example.meta.yaml": _EXAMPLE_SIDECAR,
         config.path(config.content_dir) / ".gitkeep": "",
         config.path(config.templates_dir) / "README.md": templates_readme(),
-        directory / ".gitignore": f"/{config.output_dir.as_posix()}/\n",
+        directory / ".gitignore": gitignore_text(config),
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +107,34 @@ def init_site(directory: Path) -> list[Path]:
         log.debug("wrote %s", path)
     created = [*files, write_pages_workflow(directory, output_dir=config.output_dir)]
     return sorted(created)
+
+
+def gitignore_text(config: Config) -> str:
+    """Return a new site's ``.gitignore``: the output folder and the build cache (rebuilt anyway)."""
+    return f"/{config.output_dir.as_posix()}/\n/{CACHE_DIR}/\n"
+
+
+def next_steps(directory: Path) -> list[str]:
+    """Return what to do after ``digest init directory``, one line each, for the CLI to print.
+
+    ``directory`` is shown as the user gave it (quoted for the shell when needed); the workflow
+    relative to it, or absolute when it went to the top of an enclosing git repository.
+    """
+    config = Config()
+    pages, site = config.input_dir.as_posix(), config.output_dir.as_posix()
+    workflow = workflow_path(directory)
+    if workflow.is_relative_to(directory.resolve()):
+        workflow = workflow.relative_to(directory.resolve())
+    return [
+        "next steps:",
+        f"  cd {shlex.quote(str(directory))}",
+        f"  put saved news pages (text files) in {pages}/ (see {pages}/example.txt)",
+        f"  digest build     # ingest the pages into content/ and write the site to {site}/",
+        f"  digest serve     # preview it at {config.base_url} with live reload",
+        "  publish on GitHub Pages: push the folder to a GitHub repository, then either run",
+        f"  'digest deploy' (pushes {site}/ to a gh-pages branch) or use the workflow in",
+        f"  {workflow} (Settings > Pages > Source: GitHub Actions)",
+    ]
 
 
 def _title_for(directory: Path) -> str:
@@ -118,7 +153,7 @@ def config_text(title: str) -> str:
     lines = ["# digest site config. Every key is optional: the commented-out values are the",
              "# defaults. Uncomment a line to change it."]
     for field in fields(Config):
-        if field.name == "root":
+        if field.name in _NOT_KEYS:
             continue
         value = title if field.name == "title" else getattr(defaults, field.name)
         entry = _yaml_entry(field.name, value)
@@ -135,31 +170,89 @@ def _yaml_entry(key: str, value: Any) -> str:
 
 
 def templates_readme() -> str:
-    """Return the text of ``templates/README.md``: how overrides work, and the default names."""
+    """Return the text of ``templates/README.md``: how overrides work, how to copy a default,
+    and the default names."""
     names = default_template_names()
     listed = "\n".join(f"- `{name}`" for name in names) or "- (none found in this install)"
     return (
         "# Templates\n\n"
         "digest renders the site with its built-in Jinja2 templates. To change one, put a file\n"
         "with the same name (and sub-folder) here: files in this folder override the defaults;\n"
-        "the others are still taken from digest. Copy a default from digest's `templates/`\n"
-        "folder as a starting point. The folder is set by `templates_dir` in `digest.yaml`.\n\n"
+        "the others are still taken from digest. The folder is set by `templates_dir` in\n"
+        "`digest.yaml`.\n\n"
+        "`digest templates` lists the defaults and where they are installed;\n"
+        "`digest templates --copy article.html` copies one here as a starting point\n"
+        "(`--copy all` copies every one; an existing file is never overwritten).\n\n"
         f"Default templates in digest {__version__}:\n\n{listed}\n"
     )
 
 
 def default_template_names() -> list[str]:
-    """Return the relative paths of digest's default templates, sorted (``[]`` when none).
+    """Return the relative paths of digest's default templates, sorted (``[]`` when none)."""
+    folder = _templates_folder()
+    return _files_in(folder) if folder else []
+
+
+def default_templates() -> tuple[Path, list[str]]:
+    """Return the folder of digest's default templates and their names.
+
+    Names are posix paths relative to the folder, sorted (``article.html``,
+    ``static/style.css``); hidden files are left out.
+
+    Raises:
+        DigestError: this install holds no default templates (a broken install).
+    """
+    folder = _templates_folder()
+    if folder is None:
+        raise DigestError("this digest install has no default templates folder; reinstall digest")
+    return folder, _files_in(folder)
+
+
+def copy_templates(config: Config, names: list[str]) -> list[Path]:
+    """Copy the named default templates into the site's templates folder; return the new paths.
+
+    ``names`` are as :func:`default_templates` lists them (``["all"]``: every one); sub-folders
+    are kept (``static/style.css`` -> ``templates/static/style.css``). Every name and target is
+    checked before anything is copied.
+
+    Raises:
+        DigestError: a name is not a default template (the message lists the known ones), or a
+            target file already exists (a user's template is never overwritten). Nothing is
+            copied then.
+    """
+    folder, known = default_templates()
+    wanted = known if names == ["all"] else list(dict.fromkeys(n.replace("\\", "/") for n in names))
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise DigestError(f"no default template named {', '.join(map(repr, unknown))}; the "
+                          f"defaults are: {', '.join(known)} (or 'all')")
+    target_dir = config.path(config.templates_dir)
+    targets = {name: target_dir / name for name in wanted}
+    existing = [str(t) for t in targets.values() if t.exists()]
+    if existing:
+        raise DigestError(f"already exists, not overwritten (delete or rename it to copy the "
+                          f"default): {', '.join(existing)}; nothing was copied")
+    for name, target in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / name, target)
+        log.debug("copied %s to %s", folder / name, target)
+    return list(targets.values())
+
+
+def _templates_folder() -> Path | None:
+    """Return the folder of the default templates, or None when this install has none.
 
     Looks in the installed package (``digest/templates``, as the wheel ships them), else in
-    the source checkout's ``templates/`` beside the package.
+    the source checkout's ``templates/`` beside the package (an editable install).
     """
-    packaged = resources.files("digest") / "templates"
-    folder = Path(str(packaged))
+    folder = Path(str(resources.files("digest") / "templates"))
     if not folder.is_dir():
         folder = Path(digest.__file__).resolve().parents[1] / "templates"
-    if not folder.is_dir():
-        return []
+    return folder if folder.is_dir() else None
+
+
+def _files_in(folder: Path) -> list[str]:
+    """Return the relative posix paths of the non-hidden files under ``folder``, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                   if p.is_file() and not p.name.startswith("."))
 
@@ -187,11 +280,11 @@ def write_pages_workflow(root: Path, *, output_dir: Path = Path("site")) -> Path
         raise DigestError(f"output_dir {output_dir} is absolute; the workflow needs a folder "
                           "inside the site", path=root / CONFIG_NAME)
     root = root.resolve()
-    top = _repository_top(root) or root
+    path = workflow_path(root)
+    top = path.parents[len(WORKFLOW_PATH.parts) - 1]
     subdir = root.relative_to(top).as_posix() if root != top else None
     text = workflow_text(branch=_current_branch(top), package=digest_requirement(),
                          site_subdir=subdir, output_dir=output_dir.as_posix())
-    path = top / WORKFLOW_PATH
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             return path
@@ -200,6 +293,14 @@ def write_pages_workflow(root: Path, *, output_dir: Path = Path("site")) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def workflow_path(root: Path) -> Path:
+    """Return where the workflow of the site in ``root`` goes: ``.github/workflows/pages.yml`` at
+    the top of the git work tree holding ``root`` (GitHub reads workflows only there), else in
+    ``root``."""
+    root = root.resolve()
+    return (_repository_top(root) or root) / WORKFLOW_PATH
 
 
 def workflow_text(*, branch: str = "main", package: str | None = None,
@@ -217,11 +318,12 @@ def workflow_text(*, branch: str = "main", package: str | None = None,
         "# Build the digest site and publish it with GitHub Pages (written by 'digest ci github').\n"
         "# In the repository's Settings > Pages, set Source to 'GitHub Actions'.\n"
         "#\n"
-        "# DIGEST_PACKAGE is the pip requirement that installs digest: a PyPI name and version,\n"
-        "# or 'digest @ git+https://github.com/<owner>/<repo>@<commit>' to build with a digest\n"
+        f"# DIGEST_PACKAGE is the pip requirement that installs digest: the PyPI name\n"
+        f"# '{PYPI_NAME}' (with a version, e.g. '{PYPI_NAME}==1.0'), or\n"
+        f"# '{PYPI_NAME} @ git+https://github.com/<owner>/<repo>@<commit>' to build with a digest\n"
         "# from a git repository. It defaults to the digest that wrote this file when that came\n"
-        "# from git, else to the PyPI release of the same version. A requirements.txt beside\n"
-        "# digest.yaml, when present, is installed instead (pin digest and plugins there).\n"
+        f"# from git, else to '{PYPI_NAME}' from PyPI. A requirements.txt beside digest.yaml, when\n"
+        "# present, is installed instead (pin digest and plugins there).\n"
     )
     return header + yaml.dump(
         pages_workflow(branch=branch, package=package, site_subdir=site_subdir,
@@ -285,22 +387,65 @@ _WorkflowDumper.add_representer(str, _represent_str)
 def digest_requirement() -> str:
     """Return a pip requirement for the running digest, usable on a CI machine.
 
-    From PEP 610 ``direct_url.json``: a git install gives ``digest @ git+<url>@<commit>``; an
-    archive URL gives ``digest @ <url>``. Anything else (a PyPI install, or a local or editable
-    one a CI machine cannot reach) gives ``<PYPI_NAME>==<version>``.
+    :func:`direct_requirement` when the install came from a reachable URL, else the bare PyPI
+    name :data:`PYPI_NAME` (which :func:`install_note` warns may not be on PyPI).
+    """
+    return direct_requirement() or PYPI_NAME
+
+
+def direct_requirement() -> str | None:
+    """Return a pip requirement naming the URL the running digest was installed from, or None.
+
+    Reads PEP 610 ``direct_url.json`` of the ``digest-news`` distribution (the project name in
+    pyproject.toml; pip refuses a requirement whose name differs from the project's). A git
+    install gives ``digest-news @ git+<url>@<commit>``; an https archive gives
+    ``digest-news @ <url>``. None for a PyPI install, or a local folder or editable install
+    (``file://``: no URL a CI runner could reach).
+    """
+    info = _direct_url()
+    url = str(info.get("url", ""))
+    if url.startswith("file:"):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git":
+        return f"{PYPI_NAME} @ git+{url}@{vcs.get('commit_id', '')}".rstrip("@")
+    if "archive_info" in info and url.startswith("https://"):
+        return f"{PYPI_NAME} @ {url}"
+    return None
+
+
+def _direct_url() -> dict[str, Any]:
+    """Return the parsed ``direct_url.json`` of the installed distribution (``{}`` when none).
+
+    Raises:
+        DigestError: the file is not valid JSON.
     """
     try:
-        raw = metadata.distribution("digest").read_text("direct_url.json")
+        raw = metadata.distribution(PYPI_NAME).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
-        raw = None
-    info: dict[str, Any] = json.loads(raw) if raw else {}
-    url = str(info.get("url", ""))
-    vcs = info.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and not url.startswith("file:"):
-        return f"digest @ git+{url}@{vcs.get('commit_id', '')}".rstrip("@")
-    if "archive_info" in info and url.startswith("https://"):
-        return f"digest @ {url}"
-    return f"{PYPI_NAME}=={__version__}"
+        return {}
+    try:
+        info = json.loads(raw) if raw else {}
+    except json.JSONDecodeError as e:
+        raise DigestError(f"the install record direct_url.json of {PYPI_NAME} is not valid "
+                          f"JSON: {e}") from e
+    return info if isinstance(info, dict) else {}
+
+
+def install_note(root: Path) -> str | None:
+    """Return a note for the CLI when the workflow installs digest from PyPI, else None.
+
+    None when :func:`direct_requirement` found a reachable source or ``root`` (the site
+    folder) holds a ``requirements.txt``, which the workflow installs instead. The note names
+    the workflow file (:func:`workflow_path`).
+    """
+    if direct_requirement() or (root / "requirements.txt").is_file():
+        return None
+    return (f"note: the workflow installs digest from PyPI as '{PYPI_NAME}' (this digest was not "
+            "installed from a URL a CI runner can reach). If digest is not on PyPI for you, set "
+            f"DIGEST_PACKAGE in {workflow_path(root)} (e.g. "
+            f"'{PYPI_NAME} @ git+https://github.com/<you>/digest') or add a requirements.txt "
+            "beside digest.yaml.")
 
 
 def _repository_top(folder: Path) -> Path | None:
