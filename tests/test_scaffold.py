@@ -62,7 +62,7 @@ def test_init_creates_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert files_under(site) == EXPECTED_FILES
     out = capsys.readouterr().out.splitlines()
     assert out[:len(EXPECTED_FILES)] == [f"created {site / name}" for name in EXPECTED_FILES]
-    assert (site / ".gitignore").read_text() == "/site/\n/.digest-cache/\n"
+    assert (site / ".gitignore").read_text() == "/site/\n/.digest-cache/\n.digest-ingest.lock\n"
     config = load_config(site / "digest.yaml")
     assert config.title == "World news"
     assert as_default(config) == Config()
