@@ -15,6 +15,7 @@ Writing is deterministic: keys in a fixed order, YAML from a serializer, same ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,37 @@ FENCE = "---"
 _REQUIRED = ("title", "date")
 _ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
           "tags", "captured_at", "url", "lang", "truncated")
+
+
+_BLOCK_START = re.compile(
+    r"^(?:"
+    r"(?P<heading>#{1,6})(?=\s|$)"                # ATX heading
+    r"|(?P<rule>[-*_])(?=(?:\s*(?P=rule)){2,}\s*$)"  # thematic break: --- *** ___
+    r"|(?P<quote>>)"                               # block quote
+    r"|(?P<bullet>[-+*])(?=\s|$)"                  # bullet list item
+    r"|(?P<number>\d{1,9})(?P<delim>[.)])(?=\s|$)"  # ordered list item
+    r"|(?P<fence>`{3,}|~{3,})"                     # fenced code
+    r"|(?P<ref>\[)(?=[^\]]*\]:)"                   # link reference definition
+    r")"
+)
+"""The CommonMark block starts a line of plain text can open by accident (spec 0.31, ch. 4-5)."""
+
+
+def markdown_paragraph(text: str) -> str:
+    """Return one paragraph of plain text as Markdown that renders back to that text.
+
+    Only what would change the block structure is escaped (``# x`` would be a heading, ``---``
+    a rule, ``1. x`` a list, ``[a]: b`` would vanish as a link definition); leading spaces, which
+    would make an indented code block, are dropped. Inline text is left alone: raw HTML is off
+    when rendering, so ``<script>`` shows as text.
+    """
+    text = text.strip()
+    match = _BLOCK_START.match(text)
+    if not match:
+        return text
+    if match["number"]:
+        return f"{match['number']}\\{text[len(match['number']):]}"
+    return "\\" + text
 
 
 def article_path(article: Article) -> Path:

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
-from digest.content import article_path, dump_article, load_articles, parse_article
+from digest.content import article_path, dump_article, load_articles, markdown_paragraph, parse_article
 from digest.errors import ContentError
 from digest.model import Article
 
@@ -80,3 +81,22 @@ def test_a_hand_written_article_needs_only_title_and_date() -> None:
                             Path("content/2025/01/my-own-story.md"))
     assert (article.slug, article.title, article.source, article.body) == (
         "my-own-story", "My own story", None, "Text.")
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("---", "\\---"),
+        ("# Not a heading really", "\\# Not a heading really"),
+        ("1. First point", "1\\. First point"),
+        ("> quoted", "\\> quoted"),
+        ("- a dash", "\\- a dash"),
+        ("[a]: https://example.org", "\\[a]: https://example.org"),
+        ("#hashtag and 1.5 million people", "#hashtag and 1.5 million people"),
+        ("  indented text", "indented text"),
+    ],
+)
+def test_plain_text_paragraph_renders_back_as_itself(text: str, markdown: str) -> None:
+    assert markdown_paragraph(text) == markdown
+    html = MarkdownIt("commonmark", {"html": False}).render(markdown).strip()
+    assert html == f"<p>{text.strip().replace('>', '&gt;')}</p>"

@@ -236,3 +236,23 @@ def test_one_ingest_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert md_files(tmp_path / "content") == []
     ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
     assert len(md_files(tmp_path / "content")) == 1
+
+
+def test_same_title_twice_on_one_page_gets_a_hash_suffix_not_a_counter(tmp_path: Path) -> None:
+    path = tmp_path / "in/listing.txt"
+    path.parent.mkdir()
+    path.write_text("Latest news with #Budget\n\nValley Times\n2 hours ago\n- Valley Times\n"
+                    "Budget approved\nThe council approved the budget.\n\nCoastal Herald\n"
+                    "3 hours ago\n- Coastal Herald\nBudget approved\nThe budget passed.\n",
+                    encoding="utf-8")
+    ingest_paths([path], tmp_path / "content", captured_at=NOON)
+    slugs = sorted(a.slug for a in load_articles(tmp_path / "content")[0])
+    assert slugs[0] == "budget-approved"
+    assert slugs[1].startswith("budget-approved-") and len(slugs[1]) == len("budget-approved-") + 6
+
+
+def test_a_title_without_letters_gets_a_story_slug(tmp_path: Path) -> None:
+    page(tmp_path / "in", "a.txt", "🎄🎄🎄")
+    ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
+    [article] = load_articles(tmp_path / "content")[0]
+    assert article.slug.startswith("story-") and len(article.slug) == len("story-") + 6

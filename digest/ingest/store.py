@@ -34,7 +34,13 @@ from filelock import FileLock, Timeout
 from slugify import slugify
 
 from digest.config import Config, site_timezone
-from digest.content import article_path, content_files, dump_article, read_article
+from digest.content import (
+    article_path,
+    content_files,
+    dump_article,
+    markdown_paragraph,
+    read_article,
+)
 from digest.errors import ContentError, IngestBusy, PageError
 from digest.ingest.decode import decode_page
 from digest.ingest.parse import parse_page
@@ -277,18 +283,24 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 # --- stories -> articles --------------------------------------------------------------------------
 
-def make_slug(title: str, key: tuple[str, str], store: ContentStore) -> str:
-    """Return a URL-safe, non-empty slug for a new story, unique in ``store``.
+def make_slug(title: str, key: tuple[str, str],
+              owner_of: Callable[[str], tuple[str, str] | None]) -> str:
+    """Return a URL-safe, non-empty slug for a new story that no other story holds.
 
-    The base slug is python-slugify's (transliterating non-Latin scripts); a clash with a different
-    story adds ``-<6 hex>`` from a hash of the story key, so the result does not depend on order.
+    The base slug is python-slugify's (transliterating non-Latin scripts). A clash with a different
+    story (``owner_of`` names the story holding a slug, or None) adds ``-<6 hex>`` from a hash of
+    this story's key, so the result does not depend on the order stories are read in; a title
+    with no letters or digits at all (``🎄🎄🎄``) gets ``story-<6 hex>``.
     """
     base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True,
-                   replacements=SLUG_REPLACEMENTS) or "story"
-    owner = store.slug_owner(base)
-    if owner is None or owner == key:
-        return base
-    return f"{base}-{hashlib.sha1('|'.join(key).encode()).hexdigest()[:6]}"
+                   replacements=SLUG_REPLACEMENTS)
+    digest_hex = hashlib.sha1("|".join(key).encode()).hexdigest()
+    stem = base or "story"
+    candidates = ([base] if base else []) + [f"{stem}-{digest_hex[:6]}", f"{stem}-{digest_hex}"]
+    for candidate in candidates:
+        if owner_of(candidate) in (None, key):
+            return candidate
+    raise AssertionError(f"two stories share the SHA-1 {digest_hex}")  # pragma: no cover
 
 
 def merge_articles(old: Article, new: Article) -> Article:
@@ -319,7 +331,8 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
 def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str | None) -> Article:
     return Article(
         title=story.title, source=story.source, date=story.date, slug=slug,
-        body="\n\n".join(story.paragraphs), date_estimated=story.date_estimated,
+        body="\n\n".join(map(markdown_paragraph, story.paragraphs)),
+        date_estimated=story.date_estimated,
         origin=(origin,), category=story.category, tags=story.tags,
         captured_at=parsed.captured_at, url=url if story.is_main else None,
         lang=story.lang, truncated=story.truncated,
@@ -431,16 +444,17 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
 def _assign_slugs(stories: Iterable[Story], store: ContentStore) -> dict[tuple[str, str], str]:
     """Return the slug of every story: the stored article's slug, else a new unique one."""
     slugs: dict[tuple[str, str], str] = {}
+    page_owners: dict[str, tuple[str, str]] = {}
     for story in stories:
         key = story_key(story.title, story.source)
+        if key in slugs:
+            continue
         if key in store.articles:
             slugs[key] = store.articles[key][1].slug
-        elif key not in slugs:
-            taken = set(slugs.values())
-            slug = make_slug(story.title, key, store)
-            while slug in taken:
-                slug = f"{slug}-{len(taken)}"
-            slugs[key] = slug
+        else:
+            slugs[key] = make_slug(story.title, key,
+                                   lambda slug: page_owners.get(slug) or store.slug_owner(slug))
+        page_owners[slugs[key]] = key
     return slugs
 
 
