@@ -33,6 +33,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 FENCE = "---"
+INGEST_STATE_NAME = ".digest-state.json"
+"""Ingest's record in ``content/``: hashes of the files it wrote and the pages it read."""
+INGEST_LOCK_NAME = ".digest-ingest.lock"
+"""Lock file in ``content/`` held while one ingest writes there."""
 _REQUIRED = ("title", "date")
 _ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
           "tags", "captured_at", "url", "lang", "truncated")

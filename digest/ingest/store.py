@@ -35,6 +35,8 @@ from slugify import slugify
 
 from digest.config import Config, site_timezone
 from digest.content import (
+    INGEST_LOCK_NAME,
+    INGEST_STATE_NAME,
     article_path,
     content_files,
     dump_article,
@@ -48,8 +50,6 @@ from digest.model import Article, ParsedPage, Story
 
 log = logging.getLogger(__name__)
 
-STATE_NAME = ".digest-state.json"
-LOCK_NAME = ".digest-ingest.lock"
 LOCK_TIMEOUT = 60.0
 """Seconds an ingest waits for another one to finish."""
 PAGE_SUFFIXES = (".txt",)
@@ -190,7 +190,7 @@ class ContentStore:
     def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
         """Read the state file and (unless told not to) every article under ``root``."""
         store = cls(root)
-        state = _read_state(root / STATE_NAME)
+        state = _read_state(root / INGEST_STATE_NAME)
         store.written_hashes, store.page_hashes = state.get("files", {}), state.get("pages", {})
         store.story_paths = state.get("stories", {})
         if load_articles and root.is_dir():
@@ -247,7 +247,7 @@ class ContentStore:
         """Write the state file (sorted keys, so it is deterministic)."""
         state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}
         text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        _atomic_write(self.root / STATE_NAME, text.encode("utf-8"))
+        _atomic_write(self.root / INGEST_STATE_NAME, text.encode("utf-8"))
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -508,7 +508,7 @@ def ingest_lock(content_dir: Path) -> Iterator[None]:
         IngestBusy: another ingest held the lock all that time.
     """
     content_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(content_dir / LOCK_NAME), timeout=LOCK_TIMEOUT)
+    lock = FileLock(str(content_dir / INGEST_LOCK_NAME), timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
     except Timeout as e:
