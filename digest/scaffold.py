@@ -25,8 +25,8 @@ import digest
 from digest import __version__
 from digest.cache import CACHE_DIR
 from digest.config import CONFIG_NAME, Config
+from digest.content import INGEST_LOCK_NAME
 from digest.errors import DigestError
-from digest.ingest.store import LOCK_NAME
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def init_site(directory: Path) -> list[Path]:
 def gitignore_text(config: Config) -> str:
     """Return a new site's ``.gitignore``: the output folder, the build cache (rebuilt anyway)
     and the ingest lock file."""
-    return f"/{config.output_dir.as_posix()}/\n/{CACHE_DIR}/\n{LOCK_NAME}\n"
+    return f"/{config.output_dir.as_posix()}/\n/{CACHE_DIR}/\n{INGEST_LOCK_NAME}\n"
 
 
 def next_steps(directory: Path) -> list[str]:
