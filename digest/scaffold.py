@@ -15,18 +15,18 @@ import shutil
 import subprocess
 import textwrap
 from dataclasses import fields
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-import digest
 from digest import __version__
 from digest.cache import CACHE_DIR
 from digest.config import CONFIG_NAME, Config
 from digest.content import INGEST_LOCK_NAME
 from digest.errors import DigestError
+from digest.render import default_templates_dir
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +191,8 @@ def templates_readme() -> str:
 
 def default_template_names() -> list[str]:
     """Return the relative paths of digest's default templates, sorted (``[]`` when none)."""
-    folder = _templates_folder()
-    return _files_in(folder) if folder else []
+    folder = default_templates_dir()
+    return _files_in(folder) if folder.is_dir() else []
 
 
 def default_templates() -> tuple[Path, list[str]]:
@@ -204,8 +204,8 @@ def default_templates() -> tuple[Path, list[str]]:
     Raises:
         DigestError: this install holds no default templates (a broken install).
     """
-    folder = _templates_folder()
-    if folder is None:
+    folder = default_templates_dir()
+    if not folder.is_dir():
         raise DigestError("this digest install has no default templates folder; reinstall digest")
     return folder, _files_in(folder)
 
@@ -239,18 +239,6 @@ def copy_templates(config: Config, names: list[str]) -> list[Path]:
         shutil.copyfile(folder / name, target)
         log.debug("copied %s to %s", folder / name, target)
     return list(targets.values())
-
-
-def _templates_folder() -> Path | None:
-    """Return the folder of the default templates, or None when this install has none.
-
-    Looks in the installed package (``digest/templates``, as the wheel ships them), else in
-    the source checkout's ``templates/`` beside the package (an editable install).
-    """
-    folder = Path(str(resources.files("digest") / "templates"))
-    if not folder.is_dir():
-        folder = Path(digest.__file__).resolve().parents[1] / "templates"
-    return folder if folder.is_dir() else None
 
 
 def _files_in(folder: Path) -> list[str]:
