@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import re
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -22,8 +21,8 @@ from slugify import slugify
 import digest
 from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, walk_files
 from digest.config import CONFIG_NAME, Config, normalize_base_url
-from digest.content import content_files, read_article
-from digest.errors import BuildError, ContentError
+from digest.content import content_files, read_articles
+from digest.errors import BuildError
 from digest.model import Article
 from digest.plan import plan_outputs
 from digest.render import template_dirs
@@ -39,9 +38,6 @@ BUILD_RECORD = "build.json"
 """Cache record of the last successful build: its input fingerprint and output files."""
 RELATED_RECORD = "related.json"
 """Cache record of the related links, under :func:`digest.related.related_key`."""
-_SLUG = re.compile(r"[\w-][\w.-]*")
-"""A slug is one URL segment: word characters (Unicode letters, digits, ``_``), ``-`` and ``.``,
-not starting with ``.``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,7 +270,7 @@ def ingest_pages(config: Config) -> list[str]:
 
 
 def load_content(content_dir: Path) -> tuple[list[tuple[Article, Path]], list[str]]:
-    """Read every content file (as :func:`digest.content.load_articles` does), keeping its path.
+    """Read every content file, keeping its path (:func:`digest.content.read_articles`).
 
     Returns:
         ``([(article, file), ...], warnings)``; a bad file becomes one warning naming file and
@@ -282,38 +278,8 @@ def load_content(content_dir: Path) -> tuple[list[tuple[Article, Path]], list[st
     """
     if not content_dir.is_dir():
         return [], [f"{content_dir}: no content folder; the site has no articles"]
-    loaded: list[tuple[Article, Path]] = []
-    warnings: list[str] = []
-    for path in content_files(content_dir):
-        try:
-            loaded.append((check_slug(read_article(path), path), path))
-        except ContentError as e:
-            warnings.append(str(e))
-    return loaded, warnings
-
-
-def check_slug(article: Article, path: Path) -> Article:
-    """Return ``article`` when its slug can be one URL segment and folder name.
-
-    Content files are edited by hand, and the slug becomes a folder of the site: ``..``, ``/``
-    or spaces there would write outside the article's folder or make a broken link.
-
-    Raises:
-        ContentError: naming ``path`` and the slug's line.
-    """
-    if _SLUG.fullmatch(article.slug) is None:
-        line = _line_of(path, "slug")
-        raise ContentError(f"front matter: 'slug' must be letters, digits, '-', '_' or '.' (not "
-                           f"first), got {article.slug!r}", path=path, line=line)
-    return article
-
-
-def _line_of(path: Path, key: str) -> int | None:
-    """Return the line of ``key:`` in ``path`` (None when not found)."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
+    loaded, errors = read_articles(content_dir)
+    return loaded, [str(e) for e in errors]
 
 
 def duplicate_slug_warnings(site: Site) -> list[str]:

@@ -38,6 +38,9 @@ INGEST_STATE_NAME = ".digest-state.json"
 INGEST_LOCK_NAME = ".digest-ingest.lock"
 """Lock file in ``content/`` held while one ingest writes there."""
 _REQUIRED = ("title", "date")
+_SLUG = re.compile(r"[\w-][\w.-]*")
+"""A slug is one URL segment and folder name: word characters (Unicode letters, digits, ``_``),
+``-`` and ``.``, not starting with ``.`` (so never ``..``, ``/`` or a hidden folder)."""
 _ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
           "tags", "captured_at", "url", "lang", "truncated")
 
@@ -167,12 +170,16 @@ def _article_from_meta(meta: dict[str, Any], body: str, path: Path, front: str) 
     for key in ("related", "origin", "tags"):
         if not isinstance(meta.get(key) or [], list):
             raise fail(key, f"'{key}' must be a list")
+    slug = str(meta.get("slug") or path.stem)
+    if _SLUG.fullmatch(slug) is None:
+        raise fail("slug", "'slug' must be letters, digits, '-', '_' or '.' (not first), since it "
+                   f"names the article's folder in the site; got {slug!r}")
     return Article(
         title=str(meta["title"]),
         source=_opt_str(meta.get("source")),
         date=date,
         date_estimated=bool(meta.get("date_estimated", False)),
-        slug=str(meta.get("slug") or path.stem),
+        slug=slug,
         body=body,
         related=tuple(str(s) for s in meta.get("related") or ()),
         origin=tuple(str(s) for s in meta.get("origin") or ()),
@@ -205,21 +212,34 @@ def read_article(path: Path) -> Article:
     return parse_article(text, path)
 
 
+def read_articles(content_dir: Path) -> tuple[list[tuple[Article, Path]], list[ContentError]]:
+    """Read every article under ``content_dir``, in file order, keeping each one's file.
+
+    Returns:
+        ``([(article, file), ...], errors)``: one :class:`ContentError` per bad file (left out;
+        the rest still load). A missing folder gives two empty lists.
+    """
+    loaded: list[tuple[Article, Path]] = []
+    errors: list[ContentError] = []
+    if not content_dir.is_dir():
+        return loaded, errors
+    for path in content_files(content_dir):
+        try:
+            loaded.append((read_article(path), path))
+        except ContentError as e:
+            errors.append(e)
+    return loaded, errors
+
+
 def load_articles(content_dir: Path) -> tuple[list[Article], list[ContentError]]:
-    """Read every article under ``content_dir``.
+    """Read every article under ``content_dir`` (see :func:`read_articles`).
 
     Returns:
         ``(articles, errors)``: the good articles sorted by (date desc, slug), and one
-        :class:`ContentError` per bad file (the bad files are left out; the rest still load).
+        :class:`ContentError` per bad file.
     """
-    articles: list[Article] = []
-    errors: list[ContentError] = []
-    for path in content_files(content_dir):
-        try:
-            articles.append(read_article(path))
-        except ContentError as e:
-            errors.append(e)
-    return sort_articles(articles), errors
+    loaded, errors = read_articles(content_dir)
+    return sort_articles(article for article, _ in loaded), errors
 
 
 def sort_articles(articles: Iterable[Article]) -> list[Article]:
