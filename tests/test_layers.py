@@ -21,6 +21,7 @@ LAYER = {
     "digest.render": 3, "digest.feeds": 3, "digest.ingest.store": 3,
     "digest.plan": 4,
     "digest.build": 5,
+    "digest.workflow": 5,
     "digest.serve": 6, "digest.deploy": 6, "digest.scaffold": 6,
     "digest.cli": 7,
 }
