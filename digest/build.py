@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from slugify import slugify
 
 import digest
-from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, walk_files
+from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, text_hash, walk_files
 from digest.config import CONFIG_NAME, Config, normalize_base_url
 from digest.content import content_files, read_articles
 from digest.errors import BuildError
@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BUILD_RECORD = "build.json"
-"""Cache record of the last successful build: its input fingerprint and output files."""
+BUILD_RECORD = "build-{output}.json"
+"""Cache record of the last successful build into one output folder (``{output}``: a hash of its
+path, so ``digest serve``'s temporary folder and ``site/`` keep separate records): its input
+fingerprint and output files."""
 RELATED_RECORD = "related.json"
 """Cache record of the related links, under :func:`digest.related.related_key`."""
 
@@ -131,7 +133,7 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     outputs = plan_outputs(config, site, related, loaded, progress=progress, cache=cache)
     check_collisions(outputs)
     written = write_outputs(outputs, out, progress=progress)
-    cache.save(BUILD_RECORD, fingerprint, PreviousBuild(
+    cache.save(build_record(out), fingerprint, PreviousBuild(
         articles=len(site.articles), warnings=problems, files=file_stats(out)).to_json())
     warnings += problems
     for warning in warnings:
@@ -181,7 +183,7 @@ def build_fingerprint(config: Config, out: Path) -> str:
     fp.add(digest.__version__, sys.version, repr(config), str(out))
     fp.add(*(f"{name} {_version(name)}" for name in _LIBRARIES))
     package = Path(digest.__file__).parent
-    fp.add_files("code", package, walk_files(package, skip=[cache_dir]))
+    fp.add_files("code", package, sorted(package.rglob("*.py")))  # not __pycache__: it changes
     content = config.path(config.content_dir)
     fp.add_files("content", content, content_files(content) if content.is_dir() else [])
     for folder in template_dirs(config.path(config.templates_dir)):
@@ -202,10 +204,15 @@ def _version(name: str) -> str:
         return "missing"
 
 
+def build_record(out: Path) -> str:
+    """Return the name of the cache record of builds into ``out`` (see :data:`BUILD_RECORD`)."""
+    return BUILD_RECORD.format(output=text_hash(str(out.absolute()))[:16])
+
+
 def previous_build(cache: Cache, fingerprint: str, out: Path) -> PreviousBuild | None:
     """Return the last build's record when its inputs had ``fingerprint`` and ``out`` still holds
     exactly the files it wrote (same paths, sizes, modification times and inodes); else None."""
-    record = PreviousBuild.from_json(cache.load(BUILD_RECORD, fingerprint))
+    record = PreviousBuild.from_json(cache.load(build_record(out), fingerprint))
     if record is None or not out.is_dir():
         return None
     if file_stats(out) != record.files:
@@ -241,18 +248,23 @@ def check_site(config: Config) -> None:
 
 
 def check_output_dir(out: Path, config: Config) -> None:
-    """Refuse an output folder that is, or holds, the site root or one of its source folders.
+    """Refuse an output folder that is, or holds, the site root or a source folder, or lies inside
+    a source folder (the next build would read its own output).
 
     Raises:
         BuildError: ``out`` would be replaced together with content the user wrote.
     """
-    sources = [config.root, config.path(config.content_dir), config.path(config.input_dir),
-               config.path(config.templates_dir)]
-    for source in sources:
+    inputs = [config.path(config.content_dir), config.path(config.input_dir),
+              config.path(config.templates_dir)]
+    for source in [config.root, *inputs]:
         source = source.absolute()
         if source == out or out in source.parents:
             raise BuildError(f"output folder {out} holds {source}; a build replaces the output "
                              "folder as a whole, so choose another one", path=out)
+    for source in inputs:
+        if source.absolute() in out.parents:
+            raise BuildError(f"output folder {out} is inside {source}, which the build reads; "
+                             "choose one outside it", path=out)
 
 
 def ingest_pages(config: Config) -> list[str]:

@@ -117,7 +117,8 @@ class Renderer:
 
         Raises:
             BuildError: the template is missing, has a syntax error, or fails while rendering
-                (an undefined variable, a bad filter); the error names the template file and line.
+                (an undefined variable, a bad filter, a helper called with an unknown name); the
+                error names the template file and line.
         """
         try:
             return self.env.get_template(template).render(context).encode("utf-8")
@@ -130,6 +131,9 @@ class Renderer:
         except jinja2.TemplateError as e:
             path, line = self._template_frame(e, template)
             raise BuildError(f"template error: {e}", path=path, line=line) from e
+        except Exception as e:  # a template calling our helpers wrongly: KeyError, TypeError...
+            path, line = self._template_frame(e, template)
+            raise BuildError(f"template error: {type(e).__name__}: {e}", path=path, line=line) from e
 
     def _template_frame(self, error: Exception, template: str) -> tuple[str, int | None]:
         """Return the template file and line an error came from (Jinja rewrites the traceback)."""

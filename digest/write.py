@@ -29,7 +29,7 @@ def check_collisions(outputs: Iterable[OutputFile]) -> None:
         first = claimed.setdefault(key, output)
         if first is not output:
             raise BuildError(f"two outputs claim {output.path}: {first.source} and "
-                             f"{output.source}", path=output.source or None)
+                             f"{output.source}")
 
 
 def write_outputs(outputs: Sequence[OutputFile], out: Path, *, progress: bool = False) -> int:

@@ -354,3 +354,20 @@ def test_unsafe_slug_is_a_warning_and_nothing_escapes(tmp_path: Path, slug: str)
     assert warning.startswith(f"{bad}:6: front matter: 'slug' must be")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".digest-cache", "content", "site"]
     assert not list((tmp_path / "site").rglob("escape"))
+
+
+def test_a_template_calling_a_helper_wrongly_names_its_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/archive.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<a href="{{ links.source(42) }}">x</a>\n'
+        "{% endblock %}\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / 'templates/archive.html'}:3: template error: ")
+
+
+def test_refuses_an_output_folder_inside_a_folder_it_reads(tmp_path: Path) -> None:
+    write_content(tmp_path)
+    with pytest.raises(BuildError, match=r"is inside .*content, which the build reads"):
+        build_site(make_config(tmp_path), output_dir=tmp_path / "content/site")
+    assert not (tmp_path / "content/site").exists()

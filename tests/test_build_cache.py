@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import build, write_content
+from sitekit import build, make_config, write_content
 
-from digest.build import BUILD_RECORD, RELATED_RECORD
+from digest.build import RELATED_RECORD, build_record, build_site
 from digest.cache import CACHE_DIR
 from digest.plan import BODIES_RECORD
 
@@ -92,24 +92,29 @@ def test_hand_edited_output_is_rebuilt(tmp_path: Path) -> None:
     assert tree(tmp_path / "site") == before
 
 
-@pytest.mark.parametrize("record", [BUILD_RECORD, BODIES_RECORD, RELATED_RECORD])
+def record_name(root: Path, record: str) -> str:
+    """The cache file of ``record``; "build" is the record of builds into ``root/site``."""
+    return build_record((root / "site").absolute()) if record == "build" else record
+
+
+@pytest.mark.parametrize("record", ["build", BODIES_RECORD, RELATED_RECORD])
 @pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b'{"format": 1, "key": "x"',
                                      b"[1, 2]", b'{"format": 999, "key": "k", "data": {}}'])
 def test_corrupt_cache_record_is_ignored(tmp_path: Path, record: str, garbage: bytes) -> None:
     build(tmp_path / "a")
     expected = tree(tmp_path / "a/site")
-    (tmp_path / "a" / CACHE_DIR / record).write_bytes(garbage)
+    (tmp_path / "a" / CACHE_DIR / record_name(tmp_path / "a", record)).write_bytes(garbage)
     (tmp_path / "a/site/index.html").unlink()  # so the build cannot stop early
     report = build(tmp_path / "a")
     assert not report.nothing_changed and report.articles == 6
     assert tree(tmp_path / "a/site") == expected
 
 
-@pytest.mark.parametrize("record", [BODIES_RECORD, RELATED_RECORD, BUILD_RECORD])
+@pytest.mark.parametrize("record", [BODIES_RECORD, RELATED_RECORD, "build"])
 def test_cache_record_of_the_wrong_shape_is_ignored(tmp_path: Path, record: str) -> None:
     build(tmp_path / "a")
     expected = tree(tmp_path / "a/site")
-    path = tmp_path / "a" / CACHE_DIR / record
+    path = tmp_path / "a" / CACHE_DIR / record_name(tmp_path / "a", record)
     saved = json.loads(path.read_bytes())
     saved["data"] = {"x": [1], "markets-rally": "no list", "y": [[1, 2, 3]]}
     path.write_text(json.dumps(saved), encoding="utf-8")
@@ -144,3 +149,10 @@ def test_unwritable_cache_is_a_warning_not_a_failure(tmp_path: Path,
     assert not again.nothing_changed
     assert "cannot write the build cache" in caplog.text
     assert (tmp_path / "site/index.html").is_file()
+
+
+def test_builds_into_another_folder_keep_the_site_record(tmp_path: Path) -> None:
+    # digest serve builds into a temporary folder while site/ stays as digest build left it.
+    build(tmp_path)
+    build_site(make_config(tmp_path), output_dir=tmp_path / "elsewhere")
+    assert build(tmp_path).nothing_changed
