@@ -78,30 +78,34 @@ def deploy_site(config: Config, *, remote: str = "origin", branch: str = "gh-pag
     Args:
         config: the site; git runs in ``config.root``; the published tree is
             ``config.path(config.output_dir)``.
-        remote: a configured git remote name.
-        branch: the branch to replace the tree of (created when missing).
+        remote: a configured git remote name (one starting with ``-`` is refused: git would
+            read it as an option).
+        branch: the branch to replace the tree of (created when missing); a valid branch name
+            (``git check-ref-format --branch``), not starting with ``-``.
         message: the commit message; default names the source commit and digest's version.
         build: run :func:`digest.build.build_site` first, for the URL :func:`target_url` picks.
-        force: start a new history on the branch (force-push) instead of adding a commit, even
-            when the tree is unchanged; with ``build=False`` also publish a site built for a
-            local address.
+        force: replace the branch's history: push a commit with no parent (force-push), even
+            when the tree is unchanged. It has no other effect.
         base_url: the URL to build for (with ``build=False``: the URL ``site/`` was built for),
-            instead of ``config.base_url``.
+            instead of ``config.base_url``; it is taken as given, so it is also how to publish
+            with ``build=False`` a site whose ``config.base_url`` is a local address.
 
     Returns:
         A :class:`DeployReport`; ``changed=False`` when the branch tip already holds the same
         tree (then no commit is made and nothing is pushed, unless ``force``).
 
     Raises:
-        DeployError: no git repository, no such remote, the remote is unreachable, the site
+        DeployError: no git repository, an invalid branch name, no such remote (or a remote
+            name starting with ``-``), the remote is unreachable, the site
             would be published for a local address (see :func:`target_url`), the build failed,
             the site folder is missing or empty, or git refused the commit or the push.
             Nothing is pushed in any of these cases.
     """
     root = config.root
     _require_repository(root)
-    url = target_url(config, _remote_url(root, remote), base_url=base_url, build=build,
-                     force=force)
+    _require_branch_name(root, branch)
+    _require_remote(root, remote)
+    url = target_url(config, _remote_url(root, remote), base_url=base_url, build=build)
     tip = _remote_tip(root, remote, branch)
     if build:
         _build(replace(config, base_url=url))
@@ -160,20 +164,47 @@ def _require_repository(root: Path) -> None:
                           "'git remote add origin <url>' first")
 
 
+def _require_branch_name(root: Path, branch: str) -> None:
+    """Raise DeployError unless ``branch`` is a valid branch name, taken literally.
+
+    ``git check-ref-format --branch`` decides validity (it refuses a leading ``-``, ``..``,
+    spaces, ``HEAD``, ...); its output must equal ``branch``, so a shorthand it expands
+    (``@{-1}``: the previously checked-out branch) is refused too.
+    """
+    done = _git(root, "check-ref-format", "--branch", branch)
+    if (branch.startswith("-") or done.returncode != 0
+            or done.stdout.decode("utf-8", "replace").strip() != branch):
+        raise DeployError(f"{branch!r} is not a valid branch name (see 'git check-ref-format "
+                          "--branch'); pass --branch with a name like gh-pages")
+
+
+def _require_remote(root: Path, remote: str) -> None:
+    """Raise DeployError unless ``remote`` is a configured remote whose name is not an option.
+
+    A name starting with ``-`` is refused even when configured (``git remote add -- -x url``
+    allows it): every git call here puts ``--`` before it where git has one, but a name that
+    reads as an option is one mistake away from being one. The message lists the known remotes.
+    """
+    if remote.startswith("-"):
+        raise DeployError(f"refusing remote name {remote!r}: it starts with '-', which git "
+                          "would read as an option; rename the remote ('git remote rename') "
+                          "and pass --remote")
+    known = _git(root, "remote").stdout.decode("utf-8", "replace").split()
+    if remote not in known:
+        listed = ", ".join(known) if known else "none"
+        raise DeployError(f"no git remote named {remote!r} (known remotes: {listed}); add one "
+                          f"with 'git remote add {remote} <url>' or pass --remote")
+
+
 def _remote_url(root: Path, remote: str) -> str:
-    """Return the URL of ``remote`` as configured; raise DeployError listing the known remotes.
+    """Return the URL of the configured ``remote`` (see :func:`_require_remote`).
 
     The configured URL (before ``url.<base>.insteadOf`` rewriting) is the one that names the
     GitHub repository; when it is not a GitHub URL the rewritten one is returned.
     """
-    done = _git(root, "remote", "get-url", remote)
-    if done.returncode == 0:
-        raw = _git(root, "config", "--get", f"remote.{remote}.url").stdout.decode().strip()
-        return raw if pages_url(raw) else done.stdout.decode("utf-8", "replace").strip()
-    known = _git(root, "remote").stdout.decode("utf-8", "replace").split()
-    listed = ", ".join(known) if known else "none"
-    raise DeployError(f"no git remote named {remote!r} (known remotes: {listed}); add one with "
-                      f"'git remote add {remote} <url>' or pass --remote")
+    rewritten = _git_out(root, "remote", "get-url", "--", remote, what=f"reading remote {remote!r}")
+    raw = _git(root, "config", "--get", f"remote.{remote}.url").stdout.decode().strip()
+    return raw if pages_url(raw) else rewritten
 
 
 def _remote_tip(root: Path, remote: str, branch: str) -> str | None:
@@ -183,13 +214,13 @@ def _remote_tip(root: Path, remote: str, branch: str) -> str | None:
     updates only ``refs/remotes/<remote>/<branch>``.
     """
     ref = f"refs/heads/{branch}"
-    listing = _git_out(root, "ls-remote", "--heads", remote, ref,
+    listing = _git_out(root, "ls-remote", "--heads", "--", remote, ref,
                        what=f"reaching remote {remote!r}")
     tips = [line.split()[0] for line in listing.splitlines() if line.split()[1:] == [ref]]
     if not tips:
         return None
     tip = tips[0]
-    _git_out(root, "fetch", "--no-tags", "--quiet", remote,
+    _git_out(root, "fetch", "--no-tags", "--quiet", "--", remote,
              f"+{ref}:refs/remotes/{remote}/{branch}", what=f"fetching {remote}/{branch}")
     return tip
 
@@ -247,7 +278,7 @@ def _commit_tree(root: Path, tree: str, parent: str | None, message: str) -> str
 
 def _push(root: Path, remote: str, branch: str, commit: str, *, force: bool) -> None:
     """Push ``commit`` as ``remote``'s ``branch``; raise DeployError when the remote refuses."""
-    args = ["push", "--quiet", *(["--force"] if force else []), remote,
+    args = ["push", "--quiet", *(["--force"] if force else []), "--", remote,
             f"{commit}:refs/heads/{branch}"]
     done = _git(root, *args)
     if done.returncode != 0:
@@ -340,24 +371,24 @@ def pages_url(remote_url: str) -> str | None:
 
 
 def target_url(config: Config, remote_url: str, *, base_url: str | None = None,
-               build: bool = True, force: bool = False) -> str:
+               build: bool = True) -> str:
     """Return the URL to publish the site for; refuse one that would link to this machine.
 
     The rule, first match wins:
 
-    1. ``base_url`` (``--base-url``) as given: the user chose it.
+    1. ``base_url`` (``--base-url``) as given: the user chose it (a local address too: that is
+       how a site built for this machine is published on purpose).
     2. ``config.base_url`` when it is not a local address (localhost, 127.x, [::1]).
     3. A local ``config.base_url`` while building: ``https://<cname>/`` when ``config.cname`` is
        set, else the GitHub Pages URL the remote implies (:func:`pages_url`), logged at WARNING
        (``digest init`` leaves ``base_url`` at ``http://localhost:8000/`` for ``digest serve``).
-    4. A local ``config.base_url`` with ``build=False`` and ``force``: used as it is, with a
-       WARNING (the user asked to publish ``site/`` as built).
 
     When the result is not where the site will be served, a WARNING says so.
 
     Raises:
-        DeployError: the base_url is local and none of 1-4 applies: no URL is known while
-            building, or ``site/`` is already built for the local address (``build=False``).
+        DeployError: the base_url is local and none of 1-3 applies: no URL is known while
+            building, or ``site/`` is already built for the local address (``build=False``;
+            the message asks for ``--base-url`` with the URL it was built for).
     """
     served = _served_url(config, remote_url)
     if base_url is not None:
@@ -365,7 +396,7 @@ def target_url(config: Config, remote_url: str, *, base_url: str | None = None,
     else:
         url = normalize_base_url(config.base_url)
         if _LOCAL_HOST.match(url):
-            return _instead_of_local(url, served, build=build, force=force)
+            return _instead_of_local(url, served, build=build)
     if served is not None and _without_scheme(url) != _without_scheme(served):
         log.warning("base_url is %s but the site will be served at %s; links and feeds will "
                     "point to the wrong place (set base_url: %s in digest.yaml)",
@@ -380,22 +411,24 @@ def _served_url(config: Config, remote_url: str) -> str | None:
     return pages_url(remote_url)
 
 
-def _instead_of_local(local: str, served: str | None, *, build: bool, force: bool) -> str:
+def _instead_of_local(local: str, served: str | None, *, build: bool) -> str:
     """Return the URL to use for a site whose ``base_url`` is the local address ``local``.
 
-    See rules 3 and 4 of :func:`target_url`.
+    See rule 3 of :func:`target_url`.
 
     Raises:
-        DeployError: no served URL is known, or ``site/`` is already built for ``local``.
+        DeployError: no served URL is known, or ``site/`` is already built (``build=False``):
+            it links to ``local`` unless it was built with another URL, which only the user
+            knows (``--base-url``).
     """
     if not build:
-        if not force:
-            raise DeployError(
-                f"base_url is a local address ({local}), so the links in the built site point at "
-                "this machine; deploy without --no-build to rebuild it for the published URL, "
-                "pass --base-url with the URL it was built for, or --force to publish it as it is")
-        log.warning("publishing a site built for the local address %s (--force)", local)
-        return local
+        example = served or "https://<user>.github.io/<repo>/"
+        raise DeployError(
+            f"base_url is a local address ({local}), so a site built with it links to this "
+            "machine; deploy without --no-build to rebuild it for the published URL, or pass "
+            f"--base-url URL stating the URL site/ was built for (e.g. --base-url {example} "
+            f"after 'digest build --base-url {example}'; --base-url {local} publishes it as "
+            "it is)")
     if served is None:
         raise DeployError("base_url is a local address; set base_url in digest.yaml or pass "
                           "--base-url")

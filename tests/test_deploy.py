@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from digest.cli import main
-from digest.config import Config
-from digest.deploy import pages_url, target_url
+from digest.config import Config, load_config
+from digest.deploy import deploy_site, pages_url, target_url
 from digest.errors import BuildError, DeployError
 
 PUBLIC = "title: T\nbase_url: https://example.org/news/\n"
@@ -497,23 +497,39 @@ def test_refuses_local_base_url_when_no_url_is_known(
     assert remote_branches(bare) == ""
 
 
-@pytest.mark.parametrize("remote", ["file", "git@github.com:ann/news.git"])
-def test_no_build_refuses_a_site_built_for_localhost_unless_forced(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], remote: str) -> None:
+@pytest.mark.parametrize(("remote", "example"), [
+    ("file", "https://<user>.github.io/<repo>/"),
+    ("git@github.com:ann/news.git", "https://ann.github.io/news/"),
+])
+def test_no_build_refuses_a_site_built_for_localhost_even_with_force(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], remote: str, example: str) -> None:
     root = tmp_path / "news"
     bare = make_site(root, "title: T\n")
     if remote != "file":
         git(root, "remote", "set-url", "origin", remote)
         git(root, "config", f"url.{bare.as_uri()}.insteadOf", remote)
 
-    err = refused(root, capsys)
-
-    assert "base_url is a local address (http://localhost:8000/), so the links in the built " \
-           "site point at this machine" in err
+    for args in [(), ("--force",)]:
+        err = refused(root, capsys, *args)
+        assert err == (
+            "error: base_url is a local address (http://localhost:8000/), so a site built with it "
+            "links to this machine; deploy without --no-build to rebuild it for the published "
+            "URL, or pass --base-url URL stating the URL site/ was built for (e.g. --base-url "
+            f"{example} after 'digest build --base-url {example}'; --base-url "
+            "http://localhost:8000/ publishes it as it is)\n")
     assert remote_branches(bare) == ""
 
-    assert deploy(root, "--force") == 0
+
+def test_no_build_publishes_a_localhost_site_when_told_its_url(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root, "title: T\n")
+
+    assert deploy(root, "--base-url", "http://localhost:8000/") == 0
+
     assert "index.html" in branch_files(bare)
+    assert capsys.readouterr().out.rstrip().endswith(
+        "the site will appear at http://localhost:8000/")
 
 
 def test_no_build_accepts_the_url_the_site_was_built_for(tmp_path: Path) -> None:
@@ -521,3 +537,66 @@ def test_no_build_accepts_the_url_the_site_was_built_for(tmp_path: Path) -> None
     bare = make_site(root, "title: T\n")
     assert deploy(root, "--base-url", "https://example.org/") == 0
     assert "index.html" in branch_files(bare)
+
+
+# --- names git could read as options ----------------------------------------------------------
+
+
+def deploy_api(root: Path, *, remote: str = "origin", branch: str = "gh-pages") -> None:
+    deploy_site(load_config(root / "digest.yaml"), remote=remote, branch=branch, build=False)
+
+
+@pytest.mark.parametrize("branch", ["-x", "--force", "--upload-pack=touch pwned", "a..b",
+                                    "has space", "@{-1}", "HEAD", ""])
+def test_refuses_invalid_branch_names(tmp_path: Path, branch: str) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root)
+    with pytest.raises(DeployError) as caught:
+        deploy_api(root, branch=branch)
+    assert str(caught.value) == (f"{branch!r} is not a valid branch name (see 'git "
+                                 "check-ref-format --branch'); pass --branch with a name like "
+                                 "gh-pages")
+    assert remote_branches(bare) == ""
+    assert not (root / "pwned").exists()
+
+
+def test_refuses_branch_option_from_the_cli(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root)
+    assert "'-x' is not a valid branch name" in refused(root, capsys, "--branch=-x")
+    assert remote_branches(bare) == ""
+
+
+@pytest.mark.parametrize(("remote", "configured"), [
+    ("--upload-pack=touch pwned", False),  # not a name git accepts for a remote
+    ("-evil", True),  # one git accepts ('git remote add -- -evil url'); deploy does not
+])
+def test_refuses_remote_names_starting_with_a_dash(tmp_path: Path, remote: str,
+                                                   configured: bool) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root)
+    if configured:
+        git(root, "remote", "add", "--", remote, bare.as_uri())
+    with pytest.raises(DeployError) as caught:
+        deploy_api(root, remote=remote)
+    assert str(caught.value) == (f"refusing remote name {remote!r}: it starts with '-', which git "
+                                 "would read as an option; rename the remote ('git remote "
+                                 "rename') and pass --remote")
+    assert remote_branches(bare) == ""
+    assert not (root / "pwned").exists()
+
+
+def test_refuses_a_remote_url_in_place_of_a_name(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root)
+    with pytest.raises(DeployError, match=r"^no git remote named '.*' \(known remotes: origin\)"):
+        deploy_api(root, remote=bare.as_uri())
+    assert remote_branches(bare) == ""
+
+
+def test_valid_slashed_branch_name_is_published(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    bare = make_site(root)
+    deploy_api(root, branch="pages/live")
+    assert remote_branches(bare) == "refs/heads/pages/live"
