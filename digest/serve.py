@@ -3,8 +3,9 @@
 The site is built by the same :func:`digest.build.build_site` that ``digest build`` uses (Zola:
 ``build`` and ``serve`` call the same functions), into a temporary folder that is removed on
 exit, with ``base_url`` set to the server's own URL so every link works locally. ``site/`` is
-never touched. Watched: the input pages folder, ``content/``, ``templates/``, ``static/`` (when
-there is one) and the config file.
+never touched. Watched: the input pages folder, ``content/``, ``templates/`` (which holds the
+only static files a build publishes, ``templates/static/``) and the config file; after a build
+with an edited config, the folders it now names.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import threading
 import types
 import webbrowser
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from digest.config import CONFIG_NAME, Config, load_config
@@ -55,10 +55,9 @@ def serve_site(config: Config, *, host: str = "127.0.0.1", port: int = 8000, rel
         config_path = config.root / CONFIG_NAME
     with tempfile.TemporaryDirectory(prefix="digest-serve-", ignore_cleanup_errors=True) as tmp:
         output = Path(tmp) / "site"
-        builder = make_builder(config, config_path, output)
-        watch = watched_paths(config, config_path) if reload else []
-        live = LiveReload(builder, output, watch=watch, host=host, port=port, delay=delay,
-                          announce=say)
+        builder = SiteBuilder(config, config_path, output)
+        live = LiveReload(builder, output, watch=builder.watched if reload else [], host=host,
+                          port=port, delay=delay, announce=say)
         try:
             with _sigterm_as_interrupt():
                 _run(live, say, open_browser)
@@ -102,40 +101,61 @@ def _run(live: LiveReload, say: Callable[[str], None], open_browser: bool) -> No
 
 
 def watched_paths(config: Config, config_path: Path | None) -> list[Path]:
-    """Return what a rebuild depends on: input, content, templates, static folders, config file.
+    """Return what a build of ``config`` reads: input, content and templates folders, config file.
 
-    Never the output folder: the build's own output must not trigger builds.
+    Not a root ``static/``: the build publishes only ``static/`` inside template folders, which
+    the templates folder covers. Never the output folder: the build's own output must not
+    trigger builds.
     """
     folders = [config.path(config.input_dir), config.path(config.content_dir),
-               config.path(config.templates_dir), config.root / "static"]
+               config.path(config.templates_dir)]
     return [*folders, *([config_path] if config_path is not None else [])]
 
 
-def make_builder(config: Config, config_path: Path | None,
-                 output: Path) -> Callable[[str], list[Path]]:
-    """Return ``builder(url)`` for :class:`~digest.livereload.LiveReload`.
+class SiteBuilder:
+    """The builder :func:`serve_site` hands to :class:`~digest.livereload.LiveReload`.
 
-    Each call reloads the config (so edits to it show), runs ``build_site`` into ``output`` with
-    ``base_url=url``, and returns the content files the build's ingest step wrote (so their
-    events do not trigger another build).
+    Each call reloads the config from ``config_path`` (so edits to it show), runs ``build_site``
+    into ``output`` for the server's URL, and returns the content files the build's ingest step
+    wrote (so their events do not trigger another build). :meth:`watched` follows the last
+    config that loaded, so a changed ``content_dir`` or ``templates_dir`` is watched from the
+    next build on.
 
-    Raises (from the builder):
-        BuildFailed: with ``str(DigestError)`` (``file:line: message``) when the build fails.
+    Args:
+        config: the config loaded at start (used as is when ``config_path`` is None).
+        config_path: the config file, reloaded before every build; None: never reloaded.
+        output: the folder the site is built into (served as is).
     """
-    def build(url: str) -> list[Path]:
+
+    def __init__(self, config: Config, config_path: Path | None, output: Path) -> None:
+        self.config = config
+        """The last config that loaded; what :meth:`watched` is based on."""
+        self.config_path = config_path
+        self.output = output
+
+    def __call__(self, url: str) -> list[Path]:
+        """Build the site for ``url``; return the content files the build wrote.
+
+        Raises:
+            BuildFailed: with ``str(DigestError)`` (``file:line: message``) when the config
+                does not load or the build fails.
+        """
         from digest.build import build_site
 
-        content_dir = config.path(config.content_dir)
-        before = _snapshot(content_dir)
         try:
-            current = load_config(config_path) if config_path is not None else config
-            build_site(replace(current, base_url=url), output_dir=output, base_url=url)
+            if self.config_path is not None:
+                self.config = load_config(self.config_path)
+            content_dir = self.config.path(self.config.content_dir)
+            before = _snapshot(content_dir)
+            build_site(self.config, output_dir=self.output, base_url=url)
         except DigestError as e:
             raise BuildFailed(str(e)) from e
         after = _snapshot(content_dir)
         return [Path(p) for p, mtime in after.items() if before.get(p) != mtime]
 
-    return build
+    def watched(self) -> list[Path]:
+        """Return the paths to watch for the last config that loaded (see :func:`watched_paths`)."""
+        return watched_paths(self.config, self.config_path)
 
 
 def _snapshot(folder: Path) -> dict[str, int]:

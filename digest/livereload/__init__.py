@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 
-
 class LiveReload:
     """Server, watcher and rebuilder together; what :func:`digest.serve.serve_site` drives.
 
@@ -65,7 +64,8 @@ class LiveReload:
             known only once the port is bound); otherwise as :data:`Builder`. Runs on the
             worker thread, never two at once.
         root: the folder the builder writes and the server serves.
-        watch: files and folders to watch (never ``root`` itself); empty means no reload.
+        watch: files and folders to watch (never ``root`` itself); empty means no reload. May
+            be a function returning them, called again after every build (see :class:`Watcher`).
         host, port: where to listen; a taken port moves on to the next free one.
         delay: debounce quiet period in seconds.
         announce: called with the "rebuilt in X s" lines.
@@ -75,15 +75,15 @@ class LiveReload:
     """
 
     def __init__(self, builder: Callable[[str], Iterable[Path] | None], root: Path, *,
-                 watch: Sequence[Path], host: str = "127.0.0.1", port: int = 8000,
-                 delay: float = DEFAULT_DELAY,
+                 watch: Sequence[Path] | Callable[[], Sequence[Path]], host: str = "127.0.0.1",
+                 port: int = 8000, delay: float = DEFAULT_DELAY,
                  announce: Callable[[str], None] | None = None) -> None:
         self.state = BuildState()
         self.server = bind_server(host, port, root, self.state)
         url = self.server.url
         self.rebuilder = Rebuilder(lambda: builder(url), self.state, delay=delay,
                                    announce=announce)
-        self.watcher = Watcher(watch, self.rebuilder) if watch else None
+        self.watcher = Watcher(watch, self.rebuilder) if callable(watch) or watch else None
         if self.watcher is not None:
             self.rebuilder.after_build = self.watcher.refresh
         self._thread: threading.Thread | None = None
