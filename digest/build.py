@@ -20,7 +20,7 @@ from slugify import slugify
 
 import digest
 from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, text_hash, walk_files
-from digest.config import CONFIG_NAME, Config, normalize_base_url
+from digest.config import CONFIG_NAME, Config, checked_base_url
 from digest.content import content_files, read_articles
 from digest.errors import BuildError
 from digest.model import Article
@@ -116,7 +116,7 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     """
     start = time.perf_counter()
     if base_url is not None:
-        config = replace(config, base_url=normalize_base_url(base_url))
+        config = replace(config, base_url=checked_base_url(base_url))
     out = (output_dir or config.path(config.output_dir)).absolute()
     check_site(config)
     check_output_dir(out, config)

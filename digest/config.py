@@ -6,6 +6,7 @@ import zoneinfo
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -63,6 +64,32 @@ _KEY_TYPES: dict[str, type] = {
 }
 
 
+def base_url_problem(url: str) -> str | None:
+    """Return what is wrong with ``url`` as a base URL, or None when it is fine.
+
+    The base URL must be absolute (``http://`` or ``https://`` and a host): canonical links, Open
+    Graph URLs, Atom ids (RFC 4287 requires IRIs) and sitemap ``<loc>`` entries are built from it.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'base_url' must be an absolute URL like https://user.github.io/repo/, got {url!r}"
+    if parts.query or parts.fragment:
+        return f"'base_url' must not have a query or fragment, got {url!r}"
+    return None
+
+
+def checked_base_url(url: str) -> str:
+    """Return ``url`` normalised (one trailing slash) when it is a valid base URL.
+
+    Raises:
+        ConfigError: naming the problem (see :func:`base_url_problem`); for ``--base-url``.
+    """
+    problem = base_url_problem(url)
+    if problem:
+        raise ConfigError([DigestError(problem.replace("'base_url'", "--base-url", 1))])
+    return normalize_base_url(url)
+
+
 def normalize_base_url(url: str) -> str:
     """Return ``url`` with exactly one trailing slash (``https://x.io/repo`` -> ``https://x.io/repo/``)."""
     return url.rstrip("/") + "/"
@@ -109,8 +136,14 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
                                        path=path, line=node.start_mark.line + 1)])
     problems: list[DigestError] = []
     values: dict[str, Any] = {}
+    first_line: dict[str, int] = {}
     for key_node, value_node in node.value:
         key, line = key_node.value, key_node.start_mark.line + 1
+        if key in first_line:
+            problems.append(DigestError(f"duplicate key {key!r} (first at line {first_line[key]})",
+                                        path=path, line=line))
+            continue
+        first_line[key] = line
         value = yaml.safe_load(yaml.serialize(value_node))
         problem = _check(key, value)
         if problem:
@@ -139,8 +172,8 @@ def _check(key: str, value: Any) -> str | None:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return f"'timezone' must be an IANA zone name like 'Europe/London', got {value!r}"
-    if key == "base_url" and isinstance(value, str) and not value.startswith(("http://", "https://", "/")):
-        return f"'base_url' must start with http://, https:// or /, got {value!r}"
+    if key == "base_url" and isinstance(value, str):
+        return base_url_problem(value)
     return None
 
 

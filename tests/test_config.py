@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import Config, load_config
+from digest.config import Config, checked_base_url, load_config
 from digest.errors import ConfigError
 
 
@@ -52,3 +52,21 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
 def test_a_boolean_is_not_an_int(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="'related_count' must be int, got bool"):
         load_config(write(tmp_path, "related_count: true\n"))
+
+
+def test_a_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "title: one\nlanguage: en\ntitle: two\n")
+    with pytest.raises(ConfigError, match=r"digest.yaml:3: duplicate key 'title' \(first at line 1\)"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("url", ["/", "example.com", "ftp://example.com/", "https://x.org/?a=1"])
+def test_base_url_must_be_absolute_http(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ConfigError, match=r"digest.yaml:1: 'base_url' must"):
+        load_config(write(tmp_path, f"base_url: '{url}'\n"))
+
+
+def test_a_bad_base_url_option_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--base-url must be an absolute URL"):
+        checked_base_url("example.com")
+    assert checked_base_url("https://u.github.io/repo") == "https://u.github.io/repo/"
