@@ -198,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DigestError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2 if isinstance(e, ConfigError) else 1
+    except OSError as e:  # disk full, permission denied, a port that cannot be bound...
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return code

@@ -256,3 +256,12 @@ def test_a_title_without_letters_gets_a_story_slug(tmp_path: Path) -> None:
     ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
     [article] = load_articles(tmp_path / "content")[0]
     assert article.slug.startswith("story-") and len(article.slug) == len("story-") + 6
+
+
+def test_an_os_error_is_one_line_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
+    (tmp_path / "content").write_text("not a folder", encoding="utf-8")
+    code = main(["ingest", str(tmp_path / "in"), "--content-dir", str(tmp_path / "content")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"error: {tmp_path / 'content'}: ") and "Traceback" not in err
