@@ -16,10 +16,11 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from digest.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Cache:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         try:
             self._make_folder()
-            _write_atomically(self.folder / name, text.encode("utf-8"))
+            atomic_write(self.folder / name, text.encode("utf-8"))
         except OSError as e:
             log.warning("cannot write the build cache %s (%s); the next build starts afresh",
                         self.folder / name, e)
@@ -83,19 +84,7 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
-            _write_atomically(ignore, GITIGNORE.encode())
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            atomic_write(ignore, GITIGNORE.encode())
 
 
 def text_hash(text: str) -> str:

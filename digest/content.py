@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from digest.errors import ContentError
+from digest.files import visible_files
 from digest.model import Article
 
 try:  # libyaml's C loader/dumper are ~8x faster; fall back to pure Python.
@@ -198,9 +199,7 @@ def _opt_str(value: object) -> str | None:
 
 def content_files(content_dir: Path) -> Iterator[Path]:
     """Yield every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and folders."""
-    for path in sorted(content_dir.rglob("*.md")):
-        if not any(part.startswith(".") for part in path.relative_to(content_dir).parts):
-            yield path
+    yield from visible_files(content_dir, suffixes=(".md",))
 
 
 def read_article(path: Path) -> Article:

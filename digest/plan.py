@@ -6,7 +6,7 @@ records; nothing here writes to the output folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from digest.cache import Cache, text_hash
 from digest.config import Config, site_timezone
 from digest.feeds import FeedInfo, atom_feed, robots_txt, sitemap
+from digest.files import visible_files
 from digest.model import Article, OutputFile
 from digest.progress import progress_bar
 from digest.render import Body, Renderer, json_ld, long_date, month_name, template_dirs
@@ -239,17 +240,8 @@ def _plan_static(dirs: Sequence[Path]) -> list[OutputFile]:
     files: dict[PurePosixPath, Path] = {}
     for folder in reversed(dirs):
         static = folder / "static"
-        for path in _walk_files(static):
+        for path in visible_files(static):
             rel = PurePosixPath("static", *path.relative_to(static).parts)
             files[rel] = path
     return [OutputFile(path=rel, data=files[rel].read_bytes(), source=str(files[rel]))
             for rel in sorted(files)]
-
-
-def _walk_files(folder: Path) -> Iterator[Path]:
-    """Yield the files under ``folder`` (sorted), skipping hidden ones; nothing if it is absent."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
-            yield path

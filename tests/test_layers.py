@@ -17,7 +17,7 @@ LAYER = {
     "digest.livereload.state": -2, "digest.livereload.watch": -1, "digest.livereload.server": -1,
     "digest.config": 1,
     "digest.content": 2, "digest.related": 2, "digest.site": 2, "digest.ingest": 2,
-    "digest.progress": 0, "digest.cache": 1, "digest.write": 1,
+    "digest.progress": 0, "digest.files": 0, "digest.cache": 1, "digest.write": 1,
     "digest.render": 3, "digest.feeds": 3, "digest.ingest.store": 3,
     "digest.plan": 4,
     "digest.build": 5,

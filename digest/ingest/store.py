@@ -21,9 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -44,6 +42,7 @@ from digest.content import (
     read_article,
 )
 from digest.errors import ContentError, IngestBusy, PageError
+from digest.files import atomic_write, visible_files
 from digest.ingest.decode import decode_page
 from digest.ingest.parse import parse_page
 from digest.model import Article, ParsedPage, Story
@@ -142,17 +141,11 @@ def find_pages(paths: Iterable[Path]) -> list[PageInput]:
     pages: list[PageInput] = []
     for path in paths:
         if path.is_dir():
-            pages += [PageInput(path=p, origin=p.relative_to(path).as_posix()) for p in _walk(path)]
+            pages += [PageInput(path=p, origin=p.relative_to(path).as_posix())
+                      for p in visible_files(path, suffixes=PAGE_SUFFIXES)]
         else:
             pages.append(PageInput(path=path, origin=path.name))
     return pages
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if path.is_file() and not hidden and path.suffix in PAGE_SUFFIXES:
-            yield path
 
 
 # --- the content store ----------------------------------------------------------------------------
@@ -234,7 +227,7 @@ class ContentStore:
         """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved."""
         path = self.root / article_path(article)
         data = dump_article(article).encode("utf-8")
-        _atomic_write(path, data)
+        atomic_write(path, data)
         self.written_hashes[self._rel(path)] = _sha256(data)
         if old_path is not None and old_path != path and old_path.exists():
             old_path.unlink()
@@ -247,7 +240,7 @@ class ContentStore:
         """Write the state file (sorted keys, so it is deterministic)."""
         state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}
         text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        _atomic_write(self.root / INGEST_STATE_NAME, text.encode("utf-8"))
+        atomic_write(self.root / INGEST_STATE_NAME, text.encode("utf-8"))
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -266,19 +259,6 @@ def _read_state(path: Path) -> dict[str, dict[str, str]]:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename, so no half file is seen."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- stories -> articles --------------------------------------------------------------------------
