@@ -28,7 +28,12 @@ LAYER = {
 """A module may import only from a lower layer; modules of ``digest.ingest`` may import each other
 (except its ``store``, the I/O edge). Unlisted modules take the layer of their package."""
 
-ONLY_IN = {"jinja2": {"digest.render"}, "markdown_it": {"digest.render"}}
+ONLY_IN = {
+    "jinja2": {"digest.render"}, "markdown_it": {"digest.render"},
+    "sklearn": {"digest.related"}, "scipy": {"digest.related"}, "feedgen": {"digest.feeds"},
+    "watchdog": {"digest.livereload.watch"}, "filelock": {"digest.ingest.store"},
+    "tqdm": {"digest.progress"}, "py3langid": {"digest.ingest.language"},
+}
 """Libraries that exactly one module may know."""
 
 
