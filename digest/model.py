@@ -47,7 +47,9 @@ class SkippedStory:
     """A story a page names that does not become an article, and why."""
 
     title: str
+    """The story's headline as the page gives it."""
     reason: str
+    """Why it is not an article (``"no body text"``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,23 +70,33 @@ class Article:
     """One article: the record behind one ``content/**/*.md`` file and one site page."""
 
     title: str
+    """Headline; never empty."""
     source: str | None
+    """Publisher name (``"The Guardian"``); None when no page said (shown as "Unknown source")."""
     date: dt.date
+    """Calendar date of publication in the site's timezone."""
     slug: str
     """URL-safe, non-empty, unique across the site; the permalink is ``/YYYY/MM/DD/<slug>/``."""
     body: str
     """Markdown body (paragraphs separated by blank lines)."""
     date_estimated: bool = False
+    """True when ``date`` was worked out from the capture time (``2 hours ago``), not read."""
     related: tuple[str, ...] = ()
     """Slugs of the stories the input page linked this one to, in page order."""
     origin: tuple[str, ...] = ()
-    """Names of the input pages this article was read from."""
+    """Names of the input pages this article was read from, sorted."""
     category: str | None = None
+    """Category bullet of a listing page (``"Business"``): a taxonomy, ``/categories/<slug>/``."""
     tags: tuple[str, ...] = ()
+    """Tags (``#Tag`` of a listing page): a taxonomy, ``/tags/<slug>/``."""
     captured_at: dt.datetime | None = None
+    """When the page it came from was saved (timezone-aware), when known."""
     url: str | None = None
+    """Web address of the original story (from a page's sidecar), when known."""
     lang: str | None = None
+    """BCP 47 language of the text (``"fr"``), when known; the site's language otherwise."""
     truncated: bool = False
+    """True when the saved page was cut off inside the body (the site shows a notice)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
