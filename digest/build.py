@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slugify import slugify
 
@@ -28,9 +28,6 @@ from digest.plan import plan_outputs
 from digest.render import template_dirs
 from digest.site import Site, index_site
 from digest.write import check_collisions, write_outputs
-
-if TYPE_CHECKING:
-    from digest.related import Kind, RelatedLink
 
 log = logging.getLogger(__name__)
 
@@ -311,34 +308,16 @@ def related_stories(site: Site, count: int,
     :func:`digest.related.related_key` (the text analysis takes seconds, the key 70 ms for
     10,000 articles); links to unknown slugs are dropped.
     """
-    from digest.related import related_key, related_links
+    from digest.related import links_from_json, links_to_json, related_key, related_links
 
     key = related_key(site.articles, count=count)
-    links = _links_from_json(cache.load(RELATED_RECORD, key)) if cache else None
+    links = links_from_json(cache.load(RELATED_RECORD, key)) if cache else None
     if links is None:
         links = related_links(site.articles, count=count)
         if cache:
-            cache.save(RELATED_RECORD, key, {slug: [[link.slug, link.kind] for link in found]
-                                             for slug, found in links.items()})
+            cache.save(RELATED_RECORD, key, links_to_json(links))
     return {slug: [(site.by_slug[link.slug], link.kind) for link in found
                    if link.slug in site.by_slug]
             for slug, found in links.items()}
-
-
-def _links_from_json(data: Any) -> dict[str, tuple[RelatedLink, ...]] | None:
-    """Return the links stored as ``{slug: [[slug, kind], ...]}``; None when not that shape."""
-    from digest.related import RelatedLink
-
-    if not isinstance(data, dict):
-        return None
-    try:
-        return {slug: tuple(RelatedLink(slug=str(other), kind=_KINDS[kind])
-                            for other, kind in found)
-                for slug, found in data.items()}
-    except (TypeError, ValueError, KeyError):
-        return None
-
-
-_KINDS: dict[str, Kind] = {"linked": "linked", "backlink": "backlink", "similar": "similar"}
 
 

@@ -85,6 +85,26 @@ class RelatedLink:
     """``"linked"`` (the page linked it), ``"backlink"`` (it links here) or ``"similar"`` (text)."""
 
 
+_KINDS: dict[str, Kind] = {"linked": "linked", "backlink": "backlink", "similar": "similar"}
+
+
+def links_to_json(links: dict[str, tuple[RelatedLink, ...]]) -> dict[str, list[list[str]]]:
+    """Return ``links`` as JSON data, ``{slug: [[slug, kind], ...]}`` (for the build cache)."""
+    return {slug: [[link.slug, link.kind] for link in found] for slug, found in links.items()}
+
+
+def links_from_json(data: object) -> dict[str, tuple[RelatedLink, ...]] | None:
+    """Return the links in JSON ``data`` made by :func:`links_to_json`; None when not that shape."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return {str(slug): tuple(RelatedLink(slug=str(other), kind=_KINDS[kind])
+                                 for other, kind in found)
+                for slug, found in data.items()}
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
 def related_links(
     articles: Sequence[Article], *, count: int = 5
 ) -> dict[str, tuple[RelatedLink, ...]]:
