@@ -14,7 +14,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.ingest.items import is_bullet
+from digest.ingest.dates import parse_stamp_line
+from digest.ingest.items import is_body_bullet, is_bullet
 from digest.ingest.parse import parse_page
 from digest.model import ParsedPage
 
@@ -86,6 +87,9 @@ PAGE_LINES = [
     "Body sentence.", "Body cut mid", " ", "\t", "\u2028", "\x0b", "\ufeff",
     "yesterday", "timehier", "timeil y a 2 jours", "il y a", "aujourd'hui", "Just now",
     "Watch: a caption", "- Reuters", "Reuters", "an unknown date",
+    "- Fares are unchanged.", "\u2022 Tickets bought before Sunday remain valid", "Updated 13 hours ago",
+    "Published 18-11-2025", "Channel 52 hours ago", "Photo: A Person/PA Wire", "Getty Images",
+    "Yesterday",
 ]
 
 
@@ -105,7 +109,9 @@ def _check(parsed: ParsedPage) -> None:
         assert story.title.strip() == story.title and story.title
         assert type(story.date) is dt.date
         assert story.paragraphs and all(p.strip() for p in story.paragraphs)
-        assert not [p for p in story.paragraphs if is_bullet(p)]  # a bullet is header, never body
+        # a bullet in a body is a sentence written as a Markdown list item; else it is header
+        assert all(p.startswith("- ") and is_body_bullet(p) for p in story.paragraphs if is_bullet(p))
+        assert not [p for p in story.paragraphs if parse_stamp_line(p)]  # furniture, never body
         assert story.source is None or story.source.strip()
         assert story.title not in story.related_titles
     for skipped in parsed.skipped:

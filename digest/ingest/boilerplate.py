@@ -45,6 +45,11 @@ BOILERPLATE_NEUTRAL = frozenset({
 BOILERPLATE = BOILERPLATE_EN | BOILERPLATE_FR | BOILERPLATE_NEUTRAL
 """Every boilerplate line, EN + FR + neutral: the one table the parser drops lines by."""
 
+BOILERPLATE_AMBIGUOUS = frozenset({"comments", "commentaires"})
+"""Boilerplate lines that read as body text too (a one-word heading, ``Comments``). Such a line is
+boilerplate only inside a block, next to another boilerplate line; alone it is body text (QA
+pages, 2025-11: a lone ``Comments`` had ended a body and lost the lines after it)."""
+
 RELATED_MARKERS = frozenset({"related articles", "articles connexes"})
 """Boilerplate lines after which the related items start."""
 
@@ -64,6 +69,11 @@ def normalise(line: str) -> str:
 def is_boilerplate(line: str) -> bool:
     """Return True when ``line`` as a whole is a boilerplate line (any spacing, any case)."""
     return normalise(line) in BOILERPLATE
+
+
+def is_ambiguous_boilerplate(line: str) -> bool:
+    """Return True for a boilerplate line that is boilerplate only next to another one."""
+    return normalise(line) in BOILERPLATE_AMBIGUOUS
 
 
 def is_related_marker(line: str) -> bool:

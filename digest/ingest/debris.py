@@ -2,7 +2,8 @@
 
 Whole lines that are debris (image counts ``3``, ``4 4``; video durations ``02:45``; ``Advertisement``;
 ``Credit: ...``; URL-encoded markup ``%3Cp%3E...``; inside a body, video captions such as
-``Watch: runners cross the finish line``) are dropped; inside a line, a run of repeated
+``Watch: runners cross the finish line`` and photo credits such as ``Photo: Jane Doe/PA Wire``) are
+dropped; inside a line, a run of repeated
 image counts after a sentence end (``said. 4 4 Members``) and a count trailing the last sentence
 (``on Monday. 4``) are removed. Numbers that are part of a sentence ("voted 31 to 4",
 "2.1 million", "1 Grooming injustice") stay.
@@ -30,6 +31,18 @@ CAPTION_PREFIXES = ("watch:", "video:")
 """A body line starting with these (normalised) and not ending a sentence is a video player's
 caption (the user trial, 2025-11). Only inside a body: a page's title may start so."""
 
+CREDIT_WORDS = frozenset({
+    "photo", "photograph", "picture", "pic", "image", "image caption", "image source", "caption",
+    "getty images", "pa wire", "pa media", "afp", "ap photo", "epa", "alamy", "shutterstock",
+})
+"""The vocabulary of photo credits (QA pages, 2025-11). Inside a body, a short line that is not a
+sentence and either opens with one of these followed by ``:`` or ``,`` (``Photo: Jane Doe``,
+``Image caption, The parade``) or is, or ends in, an agency name after ``/`` or ``via``
+(``Getty Images``, ``Jane Doe/PA Wire``, ``AFP via Getty Images``) is a credit, not body."""
+
+CREDIT_MAX_WORDS = 12
+"""A credit line has fewer words than this; a longer line is read as a sentence."""
+
 DEBRIS_PHRASES = ("Copy the Story Link", "STORY CONTINUES BELOW THIS AD")
 """Furniture phrases removed wherever they stand in a line (case-insensitive)."""
 
@@ -42,6 +55,10 @@ _REPEATED_COUNTS = re.compile(r"(?:(?<=[.!?\u2026'\"\u2019\u201d)\]])|^)\s*(\d{1
 _TRAILING_COUNT = re.compile(rf"({_END})\s+\d{{1,2}}$")
 _TERMINAL = re.compile(rf"{_END}$")
 _MIN_ESCAPES = 3
+_CREDIT = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in CREDIT_WORDS),
+                          key=len, reverse=True))
+_CREDIT_LINE = re.compile(rf"^(?:(?:{_CREDIT})\s*[:,]|(?:.*(?:/|\bvia\s))?\s*(?:{_CREDIT})$)",
+                          re.IGNORECASE)
 
 
 def is_debris_line(line: str) -> bool:
@@ -61,9 +78,16 @@ def is_caption_line(line: str) -> bool:
     return normalise(line).startswith(CAPTION_PREFIXES) and not ends_sentence(line)
 
 
+def is_credit_line(line: str) -> bool:
+    """Return True for a photo credit inside a body (:data:`CREDIT_WORDS`): short, no sentence."""
+    text = " ".join(line.split())
+    return (len(text.split()) < CREDIT_MAX_WORDS and not ends_sentence(text)
+            and bool(_CREDIT_LINE.match(text)))
+
+
 def clean_paragraph(line: str) -> str | None:
     """Return one body line cleaned of debris, whitespace-normalised, or None when nothing is left."""
-    if is_debris_line(line) or is_caption_line(line):
+    if is_debris_line(line) or is_caption_line(line) or is_credit_line(line):
         return None
     text = " ".join(line.split())
     text = _PHRASES.sub(" ", text)

@@ -30,7 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.ingest.boilerplate import normalise
-from digest.ingest.dates import DateEvidence, Stamp, is_partial_anchor, parse_anchor, parse_dateline
+from digest.ingest.dates import (
+    DateEvidence,
+    Stamp,
+    StampLine,
+    is_partial_anchor,
+    parse_anchor,
+    parse_dateline,
+    parse_stamp_line,
+)
 from digest.ingest.debris import clean_paragraph, ends_sentence
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,8 @@ BULLET_RE = re.compile(r"^\s*[\u2022\u00b7\u2013*-]\s+(?P<text>\S.*)$")
 _SOURCE_MAX_CHARS = 60
 _SOURCE_MAX_WORDS = 8
 _NOT_SOURCE_END = ".!?;:,\u2026\"'\u201d\u2019"
+BODY_BULLET = "- "
+"""How a bulleted sentence kept in a body is written: a Markdown list marker (QA pages, 2025-11)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,7 +62,17 @@ class Draft:
     evidence: DateEvidence
     paragraphs: tuple[str, ...]
     category: str | None = None
+    tags: tuple[str, ...] = ()
+    """The item's own tags: the middle bullets of ``• Category / • Tag / • Source``."""
     truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Body:
+    """A story's body as read: its paragraphs and its first ``Updated …`` furniture stamp."""
+
+    paragraphs: tuple[str, ...] = ()
+    labelled: StampLine | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +92,7 @@ class _Head:
     title: str | None
     source: str | None
     category: str | None
+    tags: tuple[str, ...]
     stamp: Stamp
     date_line: str
     """The anchor line's text."""
@@ -102,16 +123,20 @@ def _source_like(line: str) -> bool:
             and _bullet(text) is None)
 
 
-def _source_and_category(candidate: str | None, bullets: list[str]) -> tuple[str | None, str | None]:
-    """With two bullets the first is the category and the last the source; with one bullet that
-    differs from the source line above the date, that bullet is the category."""
+def _source_and_category(candidate: str | None, bullets: list[str]
+                         ) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Return ``(source, category, tags)`` from the source line above the date and the bullets.
+
+    With two or more bullets the first is the category, the last the source, and those between
+    are the item's own tags (``• Sport / • Football / • BBC``: QA pages, 2025-11). With one bullet
+    that differs from the source line above the date, that bullet is the category."""
     if len(bullets) >= 2:
-        return bullets[-1], bullets[0]
+        return bullets[-1], bullets[0], tuple(bullets[1:-1])
     if len(bullets) == 1:
         if candidate and normalise(candidate) != normalise(bullets[0]):
-            return clean_title(candidate), bullets[0]
-        return bullets[0], None
-    return (clean_title(candidate) if candidate else None), None
+            return clean_title(candidate), bullets[0], ()
+        return bullets[0], None, ()
+    return (clean_title(candidate) if candidate else None), None, ()
 
 
 def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool) -> _Head:
@@ -126,7 +151,7 @@ def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool
     title = None
     if pair is not None and (end >= len(lines) or normalise(lines[end]) != normalise(lines[pair])):
         title = clean_title(lines[pair])  # shape (d): the body follows the date line
-    elif end < len(lines) and parse_anchor(lines[end]) is None:
+    elif end < len(lines) and (parse_anchor(lines[end]) is None or _dated_title(lines, end)):
         title = clean_title(lines[end])
         end += 1
     start = anchor
@@ -142,9 +167,19 @@ def _read_head(lines: Sequence[str], anchor: int, floor: int, has_previous: bool
         else:
             candidate = None
     start = _take_titles_above(lines, start, floor, title)
-    source, category = _source_and_category(candidate, bullets)
+    source, category, tags = _source_and_category(candidate, bullets)
     understood = parsed is not None or not bullets  # bullets: a structural anchor, not a cut one
-    return _Head(start, end, title, source, category, stamp, lines[anchor].strip(), understood)
+    return _Head(start, end, title, source, category, tags, stamp, lines[anchor].strip(), understood)
+
+
+def _dated_title(lines: Sequence[str], at: int) -> bool:
+    """True when the date line ``at``, in the title place after a date line (and its bullets), is
+    the title: the line after it is a sentence, so it cannot be the title of an item of its own.
+
+    A listing item titled ``Yesterday`` (QA pages, 2025-11) had been read as a second date line;
+    ``Shore FM / an hour ago / - Shore FM / 9 minutes ago / Ferry / Moves.`` stays an item with no
+    title, then ``9 minutes ago / Ferry``."""
+    return at + 1 < len(lines) and ends_sentence(lines[at + 1])
 
 
 def _title_pair_above(lines: Sequence[str], anchor: int, floor: int) -> int | None:
@@ -209,24 +244,45 @@ def _heads(lines: Sequence[str], *, reaches_end: bool) -> list[_Head]:
     return heads
 
 
-def body_paragraphs(lines: Sequence[str], whose: str, warnings: list[str]) -> tuple[str, ...]:
-    """Clean body lines into paragraphs, bullet lines left out and each named in ``warnings``:
-    a bullet in a body is a header the reader did not see, never text (the user trial, 2025-11)."""
-    paragraphs = []
+def read_body(lines: Sequence[str], whose: str, warnings: list[str]) -> Body:
+    """Clean body lines into paragraphs (:func:`~digest.ingest.debris.clean_paragraph`).
+
+    A ``<label> <stamp>`` line (``Updated 18-11-2025``) is furniture: left out, the first one kept
+    as date evidence (QA pages, 2025-11). A bullet line that is a sentence (terminal punctuation,
+    or more than :data:`_SOURCE_MAX_WORDS` words: no source or category is) is a list in the body
+    and stays, written ``- text`` (:data:`BODY_BULLET`; QA pages, 2025-11); any other bullet line is
+    a header the reader did not see, left out and named in ``warnings`` (the user trial, 2025-11).
+    """
+    paragraphs: list[str] = []
+    labelled: StampLine | None = None
     for paragraph in filter(None, map(clean_paragraph, lines)):
-        if is_bullet(paragraph):
-            warnings.append(f"left the bullet line {paragraph!r} out of the body of {whose}")
-        else:
+        stamp_line = parse_stamp_line(paragraph)
+        bullet = _bullet(paragraph)
+        if stamp_line is not None:
+            log.debug("left the furniture line %r out of the body of %s", paragraph, whose)
+            labelled = labelled or stamp_line
+        elif bullet is None:
             paragraphs.append(paragraph)
-    return tuple(paragraphs)
+        elif is_body_bullet(paragraph):
+            paragraphs.append(BODY_BULLET + bullet)
+        else:
+            warnings.append(f"left the bullet line {paragraph!r} out of the body of {whose}")
+    return Body(paragraphs=tuple(paragraphs), labelled=labelled)
 
 
-def _draft(head: _Head, paragraphs: tuple[str, ...], *, at_page_end: bool) -> Draft:
+def is_body_bullet(line: str) -> bool:
+    """Return True for a bullet line that is a sentence, so body text: ``• Fares are unchanged.``"""
+    text = _bullet(line)
+    return text is not None and (ends_sentence(text) or len(text.split()) > _SOURCE_MAX_WORDS)
+
+
+def _draft(head: _Head, body: Body, *, at_page_end: bool) -> Draft:
+    paragraphs = body.paragraphs
     dateline = parse_dateline(paragraphs[0]) if paragraphs else None
     return Draft(
         title=head.title or "", source=head.source,
-        evidence=DateEvidence(stamp=head.stamp, dateline=dateline),
-        paragraphs=paragraphs, category=head.category,
+        evidence=DateEvidence(stamp=head.stamp, dateline=dateline, labelled=body.labelled),
+        paragraphs=paragraphs, category=head.category, tags=head.tags,
         truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
 
 
@@ -276,6 +332,6 @@ def parse_items(lines: Sequence[str], *, reaches_end: bool, label: str = "item")
         if not head.understood:
             warnings.append(f"{label} {head.title!r}: date line {head.date_line!r} not understood; "
                             f"dated the capture day (estimated)")
-        body = body_paragraphs(lines[head.end:stop], f"{label} {head.title!r}", warnings)
+        body = read_body(lines[head.end:stop], f"{label} {head.title!r}", warnings)
         drafts.append(_draft(head, body, at_page_end=reaches_end and last))
     return Items(drafts=tuple(drafts), warnings=tuple(warnings))

@@ -3,7 +3,8 @@
 Pure: no I/O, never raises on any text. The page is read by its structure:
 
 * **article page**: ``logo``, the title (usually twice), a header ``<Source><DD-MM-YYYY or age>``
-  (sometimes missing), the body one paragraph per line, then the boilerplate block
+  (sometimes missing; an ``Updated <stamp>`` line there is furniture, not a header), the body one
+  paragraph per line, then the boilerplate block
   (:mod:`~digest.ingest.boilerplate`), ``Related Articles`` and related items
   (:mod:`~digest.ingest.items`), and the app-download footer. A header-less page starts with the
   title. ``Further Reading`` inside the body starts a list of headlines (links, not body).
@@ -11,8 +12,9 @@ Pure: no I/O, never raises on any text. The page is read by its structure:
 
 Dates are resolved last, once the capture moment is known or bounded (:mod:`~digest.ingest.dates`).
 Each story's ``lang`` is that of its own text, the page's boilerplate language when the text is too
-short to tell (:mod:`~digest.ingest.language`). Whatever the reader leaves out is named in
-``ParsedPage.warnings``.
+short to tell (:mod:`~digest.ingest.language`). A story's tags are the listing's tag and its own
+(the middle bullets of its header). Whatever the reader leaves out is named in
+``ParsedPage.warnings``, except page furniture (debris, credits, ``Updated`` lines: debug log).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.ingest.boilerplate import (
+    is_ambiguous_boilerplate,
     is_boilerplate,
     is_further_reading,
     is_related_marker,
@@ -40,7 +43,7 @@ from digest.ingest.dates import (
     split_source_stamp,
 )
 from digest.ingest.debris import ends_sentence, is_debris_line
-from digest.ingest.items import Draft, Items, body_paragraphs, clean_title, parse_items
+from digest.ingest.items import Draft, Items, clean_title, parse_items, read_body
 from digest.ingest.language import text_language
 from digest.model import ParsedPage, SkippedStory, Story
 
@@ -62,12 +65,19 @@ class _Lines:
 
     @classmethod
     def of(cls, page: str) -> _Lines:
+        """Split ``page`` into lines and mark its boilerplate: whole boilerplate lines, a cut-off
+        last line that starts one, but not a lone ambiguous line (``Comments`` with no boilerplate
+        line next to it is body text: QA pages, 2025-11)."""
         text = tuple(page.removeprefix("\ufeff").splitlines())
         boiler = [is_boilerplate(line) for line in text]
         filled = [i for i, line in enumerate(text) if line.strip()]
         if filled and not boiler[filled[-1]]:
             before = len(filled) >= 2 and boiler[filled[-2]]
             boiler[filled[-1]] = is_truncated_boilerplate(text[filled[-1]], after_boilerplate=before)
+        lone = [i for k, i in enumerate(filled) if boiler[i] and is_ambiguous_boilerplate(text[i])
+                and not any(boiler[filled[j]] for j in (k - 1, k + 1) if 0 <= j < len(filled))]
+        for i in lone:
+            boiler[i] = False
         return cls(text, tuple(boiler))
 
     def filled(self, start: int, stop: int | None = None) -> list[str]:
@@ -77,6 +87,17 @@ class _Lines:
     def next_boiler(self, start: int) -> int | None:
         """Index of the first boilerplate line at or after ``start``, or None."""
         return next((i for i in range(start, len(self.text)) if self.boiler[i]), None)
+
+    def left_out(self, read: Sequence[range]) -> tuple[str, ...]:
+        """A warning naming the lines outside every ``read`` span that are neither blank,
+        boilerplate nor debris (text after the boilerplate that no region took), else ()."""
+        taken = {i for span in read for i in span}
+        lost = [line.strip() for i, line in enumerate(self.text) if i not in taken
+                and line.strip() and not self.boiler[i] and not is_debris_line(line)]
+        if not lost:
+            return ()
+        return (f"left out {len(lost)} line(s) outside every story, after the boilerplate: "
+                f"{lost[0]!r}",)
 
     def first_content(self) -> int | None:
         """Index of the first line that is neither blank nor ``logo`` / ``#`` furniture."""
@@ -126,7 +147,8 @@ def parse_page(text: str, *, captured_at: dt.datetime | None = None,
     related = _related_titles(layout)
     stories = tuple(
         _story(d, resolve_date(d.evidence, capture, tz=timezone),
-               lang=text_language((d.title, *d.paragraphs), fallback=page_lang), tags=layout.tags,
+               lang=text_language((d.title, *d.paragraphs), fallback=page_lang),
+               tags=tuple(dict.fromkeys((*layout.tags, *d.tags))),
                related=related if d is layout.main else (), is_main=d is layout.main)
         for d in drafts if d.paragraphs)
     skipped = tuple(SkippedStory(title=d.title, reason=NO_BODY) for d in drafts if not d.paragraphs)
@@ -151,44 +173,62 @@ def _read_layout(lines: _Lines) -> _Layout:
         return _Layout()
     heading = LISTING_RE.match(lines.text[first].strip())
     if heading:
-        listing = _read_region(lines, first + 1, label="listing item")
-        return _Layout(items=listing.drafts, tags=(heading.group("tag"),), warnings=listing.warnings)
+        span = _region(lines, first + 1)
+        listing = _read_region(lines, span, label="listing item")
+        return _Layout(items=listing.drafts, tags=(heading.group("tag"),),
+                       warnings=listing.warnings + lines.left_out([range(first + 1), span]))
     return _read_article(lines, first)
 
 
-def _read_region(lines: _Lines, start: int, *, label: str) -> Items:
-    """Read the items from ``start`` up to the next boilerplate line (or the end of the page)."""
+def _region(lines: _Lines, start: int) -> range:
+    """The lines from ``start`` (past boilerplate and blank lines) up to the next boilerplate
+    line, or the end of the page."""
     while start < len(lines.text) and (lines.boiler[start] or not lines.text[start].strip()):
         start += 1
     stop = lines.next_boiler(start)
-    return parse_items(lines.filled(start, stop), reaches_end=stop is None, label=label)
+    return range(start, len(lines.text) if stop is None else stop)
+
+
+def _read_region(lines: _Lines, span: range, *, label: str) -> Items:
+    """Read the items of the lines in ``span`` (a :func:`_region`)."""
+    return parse_items(lines.filled(span.start, span.stop), reaches_end=span.stop == len(lines.text),
+                       label=label)
 
 
 def _read_article(lines: _Lines, title_at: int) -> _Layout:
     """Read an article page whose title is line ``title_at``."""
     marker = next((i for i in range(title_at, len(lines.text))
                    if lines.boiler[i] and is_related_marker(lines.text[i])), None)
-    related = _read_region(lines, marker + 1, label="related item") if marker is not None else Items()
+    read = [range(title_at)]
+    related = Items()
+    if marker is not None:
+        read.append(span := _region(lines, marker + 1))
+        related = _read_region(lines, span, label="related item")
     items = related.drafts
     if lines.boiler[title_at]:
-        return _Layout(items=items, warnings=related.warnings)
+        return _Layout(items=items, warnings=related.warnings + lines.left_out(read))
     end = next((i for i in range(title_at + 1, len(lines.text))
                 if lines.boiler[i] or is_further_reading(lines.text[i])), None)
+    read.append(range(title_at, len(lines.text) if end is None else end))
     further: tuple[str, ...] = ()
     if end is not None and not lines.boiler[end]:
-        further = tuple(clean_title(t) for t in lines.filled(end + 1, lines.next_boiler(end)))
+        stop = lines.next_boiler(end)
+        read.append(range(end, len(lines.text) if stop is None else stop))
+        further = tuple(clean_title(t) for t in lines.filled(end + 1, stop))
     main_warnings: list[str] = []
     main = _read_main(lines.text[title_at], lines.filled(title_at + 1, end), main_warnings,
                       at_page_end=end is None)
     return _Layout(main=main, items=items, further=further,
-                   warnings=(*main_warnings, *related.warnings))
+                   warnings=(*main_warnings, *related.warnings, *lines.left_out(read)))
 
 
 def _read_main(title_line: str, rest: Sequence[str], warnings: list[str], *,
                at_page_end: bool) -> Draft:
     """Read the main story: the title repeated, the optional ``<Source><Date>`` header, the body.
 
-    A bullet line left out of the body is named in ``warnings``."""
+    A line that is only a label and a stamp (``Updated 13 hours ago``) is never the header: it is
+    furniture, and dates the story only when nothing else does (QA pages, 2025-11). A bullet line
+    left out of the body is named in ``warnings``."""
     title = clean_title(title_line)
     rest = list(rest)
     while rest and normalise(rest[0]) == normalise(title):
@@ -197,9 +237,11 @@ def _read_main(title_line: str, rest: Sequence[str], warnings: list[str], *,
     header = split_source_stamp(rest[0]) if rest else None
     if header is not None:
         (source, stamp), rest = header, rest[1:]
-    paragraphs = body_paragraphs(rest, "the main story", warnings)
+    body = read_body(rest, "the main story", warnings)
+    paragraphs = body.paragraphs
     dateline = parse_dateline(paragraphs[0]) if paragraphs else None
-    return Draft(title=title, source=source, evidence=DateEvidence(stamp=stamp, dateline=dateline),
+    return Draft(title=title, source=source,
+                 evidence=DateEvidence(stamp=stamp, dateline=dateline, labelled=body.labelled),
                  paragraphs=paragraphs,
                  truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
 
