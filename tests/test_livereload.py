@@ -14,9 +14,11 @@ import shutil
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -243,6 +245,171 @@ def test_watched_file_ignores_its_neighbours(tmp_path: Path) -> None:
     finally:
         watcher.stop()
         rebuilder.stop()
+
+
+# --------------------------------------------------------------------------- worker survival
+
+
+def raising_once(error: BaseException, then: Callable[[], object] = lambda: None) -> Callable[[], None]:
+    """Return a function that raises ``error`` on its first call and calls ``then`` after."""
+    calls = []
+
+    def call() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        then()
+
+    return call
+
+
+@pytest.mark.parametrize("breaks", ["after_build", "announce", "builder_result", "builder_exit"])
+def test_the_worker_survives_a_failure_after_any_build_step(
+        tmp_path: Path, breaks: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Whatever raises around the first build, requests are not held and a later edit rebuilds.
+
+    ``after_build`` is the watcher's refresh (``observer.schedule`` raising at the inotify watch
+    limit); ``announce`` prints to a closed terminal; the builder returns something that is not
+    paths, or calls ``sys.exit``.
+    """
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    builder = FakeBuilder(out)
+    first_call: Callable[[str], object] = builder
+    if breaks == "builder_result":
+        def first_call(url: str) -> object:
+            result = builder(url)
+            return 42 if builder.calls == 1 else result
+    elif breaks == "builder_exit":
+        def first_call(url: str) -> object:
+            if builder.calls == 0:
+                builder.calls += 1
+                raise SystemExit(3)
+            return builder(url)
+    announce_once = raising_once(OSError("stdout closed"))
+    live = LiveReload(first_call, out, watch=[src], port=0, delay=0.05,  # type: ignore[arg-type]
+                      announce=(lambda message: announce_once()) if breaks == "announce"
+                      else (lambda message: None))
+    assert live.watcher is not None
+    if breaks == "after_build":
+        live.rebuilder.after_build = raising_once(OSError(28, "inotify watch limit reached"),
+                                                  then=live.watcher.refresh)
+    with caplog.at_level(logging.ERROR, logger="digest.livereload"):
+        live.start()
+        try:
+            wait_for(lambda: live.state.number == 1)
+            served = Served(live, builder, out, tmp_path)
+            started = time.monotonic()
+            status, _, _ = served.get("/", timeout=5)
+            assert time.monotonic() - started < 2  # not held for HOLD_TIMEOUT
+            assert status == (404 if breaks == "builder_exit" else 200)
+            (src / "a.md").write_text("edited\n", encoding="utf-8")
+            wait_for(lambda: live.state.number >= 2 and not live.state.pending)
+            status, _, body = served.get("/")
+            assert status == 200 and f"<h1>build {builder.calls}</h1>" in body
+            assert "digest-build-error" not in body
+            assert live.rebuilder._thread.is_alive()
+        finally:
+            live.stop()
+    assert any(record.exc_info for record in caplog.records)  # logged with its traceback
+
+
+def test_a_failed_schedule_is_retried_after_the_next_build(
+        watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder that cannot be watched yet (inotify limit, removed meanwhile) is tried again."""
+    later = tmp_path / "later"
+    later.mkdir()
+    paths = [watched.src, later]
+    watcher = Watcher(lambda: paths, watched.rebuilder)
+    real_schedule = watcher.observer.schedule
+    failures: list[str] = []
+
+    def schedule(handler: Any, path: str, **kwargs: Any) -> Any:
+        if path == str(later) and not failures:
+            failures.append(path)
+            raise OSError(28, "inotify watch limit reached")
+        return real_schedule(handler, path, **kwargs)
+
+    monkeypatch.setattr(watcher.observer, "schedule", schedule)
+    watched.rebuilder.after_build = watcher.refresh
+    watcher.start()
+    try:
+        assert failures == [str(later)]
+        (later / "x.md").write_text("not watched yet\n", encoding="utf-8")
+        time.sleep(QUIET)
+        assert watched.rebuilder.builds == 0
+        (watched.src / "a.md").write_text("edited\n", encoding="utf-8")
+        assert settled_builds(watched.rebuilder, 1) == 1
+        (later / "x.md").write_text("watched now\n", encoding="utf-8")
+        assert settled_builds(watched.rebuilder, 2) == 2
+    finally:
+        watcher.stop()
+
+
+# --------------------------------------------------------------------------- watched paths
+
+
+def test_watched_paths_follow_their_source_on_refresh(watched: Watched, tmp_path: Path) -> None:
+    """A function as the paths: after a refresh, the new folder counts and the old one not."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    paths = [old]
+    watcher = Watcher(lambda: paths, watched.rebuilder)
+    watcher.start()
+    try:
+        (old / "a.md").write_text("one\n", encoding="utf-8")
+        assert settled_builds(watched.rebuilder, 1) == 1
+        paths[:] = [new]
+        watcher.refresh()
+        (old / "a.md").write_text("two\n", encoding="utf-8")
+        time.sleep(QUIET)
+        assert watched.rebuilder.builds == 1
+        (new / "b.md").write_text("three\n", encoding="utf-8")
+        assert settled_builds(watched.rebuilder, 2) == 2
+    finally:
+        watcher.stop()
+
+
+def test_a_folder_inside_a_watched_folder_gets_no_second_watch(watched: Watched) -> None:
+    inner = watched.src / "templates"
+    inner.mkdir()
+    watcher = Watcher([watched.src, inner, watched.src / "a.md"], watched.rebuilder)
+    watcher.start()
+    try:
+        assert [emitter.watch.path for emitter in watcher.observer.emitters] == [str(watched.src)]
+        (inner / "base.html").write_text("<html></html>\n", encoding="utf-8")
+        assert settled_builds(watched.rebuilder, 1) == 1
+    finally:
+        watcher.stop()
+
+
+def duplicate_callback_warning(module: str) -> None:
+    """Issue watchdog's duplicate-callback RuntimeWarning as if from ``module``."""
+    warnings.warn_explicit("Callback with id '1' already exists for watch <Watch: wd=1>. "
+                           "It will be Overwritten.", RuntimeWarning, "inotify.py", 449,
+                           module=module)
+
+
+def test_duplicate_callback_warning_is_silenced_only_for_watchdog_while_watching(
+        tmp_path: Path) -> None:
+    rebuilder = Rebuilder(FakeBuilder(tmp_path), BuildState(), delay=DELAY,
+                          announce=lambda message: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = list(warnings.filters)
+        watcher = Watcher([tmp_path], rebuilder)
+        watcher.start()
+        duplicate_callback_warning("watchdog.observers.inotify")
+        assert caught == []
+        duplicate_callback_warning("digest.elsewhere")
+        warnings.warn("Callback with id: another library's own warning", RuntimeWarning, stacklevel=1)
+        assert len(caught) == 2
+        watcher.stop()
+        assert list(warnings.filters) == before
+        duplicate_callback_warning("watchdog.observers.inotify")
+        assert len(caught) == 3
 
 
 # --------------------------------------------------------------------------- HTTP

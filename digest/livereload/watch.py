@@ -322,15 +322,25 @@ class Watcher:
         self._started = False
 
     def start(self) -> None:
-        """Start the observer thread and schedule every existing path."""
+        """Start the observer thread, then schedule every existing path.
+
+        In that order: watchdog starts the emitters scheduled before the observer only in its
+        ``start``, so a refresh from the rebuild thread during it could add one never started.
+        """
         _quiet_duplicate_callback_warnings(True)
-        self._started = True
-        self.observer.start()
+        with self._lock:
+            self.observer.start()
+            self._started = True
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the watched paths; schedule those that exist now, unschedule the rest."""
+        """Re-read the watched paths; schedule those that exist now, unschedule the rest.
+
+        Does nothing before :meth:`start` or after :meth:`stop`.
+        """
         with self._lock:
+            if not self._started:
+                return
             source = self._paths_source
             self.paths = [p.absolute() for p in (source() if callable(source) else source)]
             self.handler.dirs = [p for p in self.paths if not p.is_file()]
@@ -362,11 +372,12 @@ class Watcher:
 
     def stop(self) -> None:
         """Stop the observer thread and wait for it."""
+        with self._lock:
+            started, self._started = self._started, False
         self.observer.stop()
         if self.observer.is_alive():
             self.observer.join(5)
-        if self._started:
-            self._started = False
+        if started:
             _quiet_duplicate_callback_warnings(False)
 
 
