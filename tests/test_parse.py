@@ -657,3 +657,196 @@ def test_lang_follows_each_story_text() -> None:
         Les pêcheurs du port ont manifesté devant la mairie pour dénoncer la hausse des taxes.
     """)
     assert [s.lang for s in listing.stories] == ["fr"]
+
+
+# --- the QA pages (2025-11): furniture stamps, shared digits, body lists, credits, lone words --------
+
+@pytest.mark.parametrize(("line", "date", "estimated"), [
+    ("Updated 7 hours ago", dt.date(2025, 6, 22), True),
+    ("Posted 14 hours ago", dt.date(2025, 6, 21), True),
+    ("Last updated: 16-06-2025", dt.date(2025, 6, 16), True),  # an update only bounds the date
+    ("Published 16-06-2025", dt.date(2025, 6, 16), False),  # the publication date itself
+    ("Publi\u00e9 le 16-06-2025", dt.date(2025, 6, 16), False),
+    ("Mis \u00e0 jour il y a 3 jours", dt.date(2025, 6, 19), True),
+])
+def test_labelled_stamp_line_is_furniture_not_a_header(line: str, date: dt.date,
+                                                       estimated: bool) -> None:
+    parsed = _page(f"Ferry fares frozen\n{line}\nFares stay the same next year.\nThe board agreed.\n")
+    story = parsed.stories[0]
+    assert (story.source, story.date, story.date_estimated) == (None, date, estimated)
+    assert story.paragraphs == ("Fares stay the same next year.", "The board agreed.")
+    assert parsed.warnings == ()
+
+
+def test_labelled_stamp_line_after_a_header_is_dropped_and_the_header_dates() -> None:
+    story = _page("""
+        logo
+        Dune path reopens
+
+        Dune path reopens
+
+        Shore News17-06-2025
+
+        Updated 19-06-2025
+        The dune path reopened on Tuesday.
+    """).stories[0]
+    assert (story.source, story.date, story.date_estimated) == ("Shore News", dt.date(2025, 6, 17), False)
+    assert story.paragraphs == ("The dune path reopened on Tuesday.",)
+
+
+@pytest.mark.parametrize(("header", "source", "date"), [
+    ("Channel 52 hours ago", "Channel 5", dt.date(2025, 6, 22)),  # 52 hours: no page writes it
+    ("FOX 1012 hours ago", "FOX 10", dt.date(2025, 6, 22)),  # the age takes two digits when it can
+    ("FOX 1052 hours ago", "FOX 105", dt.date(2025, 6, 22)),
+    ("FOX 1002 hours ago", "FOX 100", dt.date(2025, 6, 22)),  # an age has no leading zero
+    ("WXYZ 730 minutes ago", "WXYZ 7", dt.date(2025, 6, 22)),
+    ("Radio 409-06-2025", "Radio 4", dt.date(2025, 6, 9)),
+    ("Coastal Herald\u00a019-06-2025", "Coastal Herald", dt.date(2025, 6, 19)),  # an NBSP is glue
+    ("Gull\u00a0Radio3 days ago", "Gull Radio", dt.date(2025, 6, 19)),
+])
+def test_glued_header_with_shared_digits(header: str, source: str, date: dt.date) -> None:
+    story = _page(f"Title here\n\nTitle here\n\n{header}\nBody text.\n").stories[0]
+    assert (story.source, story.date, story.paragraphs) == (source, date, ("Body text.",))
+
+
+@pytest.mark.parametrize("line", ["Harbour Times 17-06-2025", "Tide tables 13 hours ago",
+                                  "Coastal Herald 19-06-2025"])
+def test_stamp_after_a_space_is_no_header(line: str) -> None:
+    story = _page(f"Title here\n{line}\nBody text.\n").stories[0]
+    assert (story.source, story.date, story.date_estimated) == (None, dt.date(2025, 6, 22), True)
+    assert story.paragraphs == (line, "Body text.")
+
+
+def test_bulleted_sentences_stay_in_the_body_as_list_items() -> None:
+    parsed = _page("""
+        Regatta week: what changes
+        Regatta week starts on Saturday. The main changes:
+        1. The slipway closes at noon.
+        \u2022 Parking on the quay is free after 6pm.
+        - Season tickets bought before June stay valid for the whole week
+          \u00b7 Harbour FM
+        Full details are at the harbour office.
+    """)
+    story = parsed.stories[0]
+    assert story.paragraphs == (
+        "Regatta week starts on Saturday. The main changes:",
+        "1. The slipway closes at noon.",
+        "- Parking on the quay is free after 6pm.",
+        "- Season tickets bought before June stay valid for the whole week",
+        "Full details are at the harbour office.",
+    )
+    assert parsed.warnings == (
+        "left the bullet line '\u00b7 Harbour FM' out of the body of the main story",)
+
+
+def test_photo_credits_are_dropped_from_a_body() -> None:
+    story = _page("""
+        Lifeboat naming ceremony
+        Shore News18-06-2025
+        A new lifeboat was named at the harbour on Wednesday.
+        Photo: Sam Reed/PA Wire
+        Picture: Harbour Trust
+        Image source, Getty Images
+        Getty Images
+        Ana Lopez via Getty Images
+        Image caption, The crew line up on the slipway
+        Photo: the crew, who trained for a year, lined up on the slipway.
+        Picture the scene: hundreds of people on the harbour wall in the rain and wind
+        The boat cost two million pounds.
+    """).stories[0]
+    assert story.paragraphs == (
+        "A new lifeboat was named at the harbour on Wednesday.",
+        "Photo: the crew, who trained for a year, lined up on the slipway.",
+        "Picture the scene: hundreds of people on the harbour wall in the rain and wind",
+        "The boat cost two million pounds.",
+    )
+
+
+def test_lone_comments_line_is_body_text() -> None:
+    parsed = _page("""
+        Seafront parking consultation
+        The council wants views on seafront parking.
+        Comments
+        may be sent to the town hall until Friday.
+    """)
+    assert parsed.stories[0].paragraphs == (
+        "The council wants views on seafront parking.", "Comments",
+        "may be sent to the town hall until Friday.")
+    assert parsed.warnings == ()
+
+
+@pytest.mark.parametrize("block", ["Comments\nNo comments yet...", "Comments\n\nHashtags",
+                                   "Try Our AI Features", "Hashtags"])
+def test_boilerplate_block_or_unambiguous_line_ends_the_body(block: str) -> None:
+    parsed = _page(f"Beach huts for hire\nHuts can be hired from May.\n{block}\n")
+    assert parsed.stories[0].paragraphs == ("Huts can be hired from May.",)
+    assert parsed.warnings == ()
+
+
+def test_lines_left_after_the_boilerplate_are_named_in_warnings() -> None:
+    parsed = _page("""
+        Beach huts for hire
+        Huts can be hired from May.
+        Try Our AI Features
+        Comments
+        A stray line after the block.
+        And another one.
+    """)
+    assert parsed.stories[0].paragraphs == ("Huts can be hired from May.",)
+    assert parsed.warnings == (
+        "left out 2 line(s) outside every story, after the boilerplate: "
+        "'A stray line after the block.'",)
+
+
+def test_date_line_in_the_title_place_is_the_title() -> None:
+    parsed = _page("""
+        Latest news with #Regatta
+        Harbour FM
+        an hour ago
+        - Harbour FM
+        Yesterday
+        Yesterday's race was stopped by high winds.
+        Shore News
+        3 hours ago
+        - Shore News
+        Regatta prizes given out
+        The prizes were given out on the quay.
+    """)
+    got = [(s.title, s.source, s.paragraphs, s.date) for s in parsed.stories]
+    assert got == [
+        ("Yesterday", "Harbour FM", ("Yesterday's race was stopped by high winds.",),
+         dt.date(2025, 6, 22)),
+        ("Regatta prizes given out", "Shore News", ("The prizes were given out on the quay.",),
+         dt.date(2025, 6, 22)),
+    ]
+    assert parsed.warnings == ()
+
+
+def test_middle_bullets_are_the_item_tags() -> None:
+    listing = _page("""
+        Latest news with #Harbour
+        Harbour FM
+        2 hours ago
+          \u2022 Sport
+          \u2022 Sailing
+          \u2022 Dinghies
+          \u2022 Harbour FM
+        Dinghy fleet grows
+        Ten new dinghies joined the club fleet.
+    """)
+    got = [(s.source, s.category, s.tags) for s in listing.stories]
+    assert got == [("Harbour FM", "Sport", ("Harbour", "Sailing", "Dinghies"))]
+    article = _page("""
+        Pier
+        Pier body.
+        Related Articles
+        Harbour FM
+        time2 hours ago
+          \u2022 Sport
+          \u2022 Sailing
+          \u2022 Harbour FM
+        Dinghy fleet grows
+        Ten new dinghies joined the club fleet.
+    """)
+    assert [(s.title, s.category, s.tags) for s in article.stories] == [
+        ("Pier", None, ()), ("Dinghy fleet grows", "Sport", ("Sailing",))]
