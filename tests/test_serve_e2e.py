@@ -41,6 +41,9 @@ if importlib.util.find_spec("digest.build") is None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from digest.config import load_config  # noqa: E402
+from digest.serve import SiteBuilder  # noqa: E402
+
 ARTICLES = [
     Article(title="Harbour wall repairs begin", source="Brackwater Post", date=dt.date(2025, 6, 2),
             slug="harbour-wall-repairs-begin", body="Work on the harbour wall started on Monday."),
@@ -204,3 +207,41 @@ def test_serve_reloads_the_open_tab_and_stops_cleanly(server: Server, page: Page
     assert list(server.tmp.iterdir()) == []  # the temporary build folder is gone
     assert not (server.root / "site").exists()  # site/ is never written by serve
     assert any(line.startswith("rebuilt in ") for line in server.stdout)
+
+
+def test_site_builder_watches_what_the_reloaded_config_names(tmp_path: Path) -> None:
+    """After a build with an edited config, its folders are watched, not the ones at start."""
+    root = tmp_path / "site"
+    root.mkdir()
+    write_site(root)
+    (root / "static").mkdir()  # a root static/ is never published, so never watched
+    config_path = root / "digest.yaml"
+    builder = SiteBuilder(load_config(config_path), config_path, tmp_path / "out")
+    before = {p.resolve() for p in builder.watched()}
+    assert {root / "content", root / "templates", root / "pages", config_path} <= before
+    assert root / "static" not in before
+
+    (root / "content").rename(root / "news")
+    config_path.write_text(CONFIG + "content_dir: news\ntemplates_dir: theme\n", encoding="utf-8")
+    builder("http://127.0.0.1:8123/preview/")
+    after = {p.resolve() for p in builder.watched()}
+    assert {root / "news", root / "theme", config_path} <= after
+    assert root / "content" not in after and root / "templates" not in after
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Harbour wall repairs begin" in index
+    assert 'href="/preview/' in index or "http://127.0.0.1:8123/preview/" in index  # its base URL
+
+
+def test_serve_watches_a_content_folder_named_by_an_edited_config(server: Server,
+                                                                   page: Page) -> None:
+    page.goto(server.url)
+    expect(page.locator("body")).to_contain_text("Harbour wall repairs begin")
+    (server.root / "content").rename(server.root / "news")
+    moved = CONFIG.replace("Test Digest", "Moved Digest") + "content_dir: news\n"
+    (server.root / "digest.yaml").write_text(moved, encoding="utf-8")
+    # The tab reloads only after the build with the new config, and so after its watch refresh.
+    expect(page.locator(".site-header")).to_contain_text("Moved Digest", timeout=5000)
+    expect(page.locator("body")).to_contain_text("Harbour wall repairs begin")
+    edited = replace(ARTICLES[0], title="Harbour wall repairs moved folders")
+    (server.root / "news" / article_path(edited)).write_text(dump_article(edited), encoding="utf-8")
+    expect(page.locator("body")).to_contain_text("Harbour wall repairs moved folders", timeout=5000)
