@@ -367,6 +367,32 @@ def test_dateline_year_without_capture_follows_main_date() -> None:
     assert parsed.captured_at == dt.datetime(2025, 1, 2, 13, tzinfo=dt.UTC)
 
 
+@pytest.mark.parametrize(("date_line", "captured_at"), [
+    ("2 months ago", dt.datetime(2025, 5, 14, 12, tzinfo=dt.UTC)),  # pinned: March 15 + 60 days
+    ("lately", dt.datetime(2025, 5, 20, 9, tzinfo=dt.UTC)),  # no age (a date line not understood)
+])
+def test_dateline_year_never_after_file_time(date_line: str, captured_at: dt.datetime) -> None:
+    """The page's own date bounds the capture moment, not a dateline's year (a reviewer's case:
+    the item had been dated 2026-03-15, with the age the capture moment 2026-05-14)."""
+    text = ("logo\nMain\n\nMain\n\nThe Guardian08-05-2025\nBody.\nRelated Articles\n"
+            f"Reuters\n{date_line}\n- Reuters\nItem\nMarch 15 (Reuters) - Text.\n")
+    parsed = parse_page(text, fallback_captured_at=dt.datetime(2025, 5, 20, 9, tzinfo=dt.UTC))
+    got = [(s.title, s.date, s.date_estimated) for s in parsed.stories]
+    assert got == [("Main", dt.date(2025, 5, 8), False), ("Item", dt.date(2025, 3, 15), False)]
+    assert parsed.captured_at == captured_at
+
+
+@pytest.mark.parametrize("mtime", [None, dt.datetime(2026, 11, 30, tzinfo=dt.UTC)])
+def test_dateline_year_first_after_main_date_below_file_time(mtime: dt.datetime | None) -> None:
+    """The seed page's rule (``../shared/seeds``): of the years the file time allows, the first
+    not before the main date."""
+    text = ("logo\nMain\n\nMain\n\nThe Guardian08-05-2025\nBody.\nRelated Articles\n"
+            "Reuters\nan hour ago\n- Reuters\nItem\nJune 22 (Reuters) - Text.\n")
+    parsed = parse_page(text, fallback_captured_at=mtime)
+    assert [s.date for s in parsed.stories] == [dt.date(2025, 5, 8), dt.date(2025, 6, 22)]
+    assert parsed.captured_at == dt.datetime(2025, 6, 22, 13, tzinfo=dt.UTC)
+
+
 def test_own_date_wins_over_dateline() -> None:
     item = _page(LISTING.replace("Body one.", "Jun. 1\u2014Body one.")).stories[0]
     assert (item.date, item.date_estimated) == (dt.date(2025, 6, 12), False)

@@ -169,6 +169,10 @@ class Capture:
     """True when the moment was given, False when it was bounded from the page or guessed."""
     floor: dt.date | None = None
     """The page's latest absolute date: nothing on it was published later (a lower bound)."""
+    ceiling: bool = True
+    """True when no story on the page is later than ``moment``: it was given, pinned by a dateline
+    and an age, the file's time, or now. False when it is only the page's ``floor`` at noon, a
+    guess that bounds nothing (a dateline then takes the first year not before ``floor``)."""
 
 
 def _key(text: str) -> str:
@@ -363,27 +367,59 @@ def bound_capture(evidence: list[DateEvidence], *, captured_at: dt.datetime | No
         tz: the site timezone, for "noon on a date".
 
     With no ``captured_at``: a story with both a dateline and an age pins the capture moment
-    (dateline day at noon + age); otherwise ``fallback``, else the page's latest absolute date at
-    noon, else now. Every absolute date on the page is a lower bound: nothing is published after
-    the page was saved. Rule from the issue (see seeds/EXPECTED.yaml ``captured_at: null``).
+    (dateline day at noon + age, see :func:`_pinned_day`); otherwise ``fallback``, else the page's
+    latest absolute date at noon, else now. Every absolute date on the page is a lower bound
+    (nothing is published after the page was saved), so a ``fallback`` before it is wrong and
+    ignored. The rule is the spec's (issue #2: "the year is the latest one not after the capture
+    time when that is known, else the first one not before the page's own main date"), as observed
+    in the seed page (``../shared/seeds``: main story 08-05-2025, ``June 22 (Reuters) -`` an hour
+    ago, no capture time: June 22 is 2025-06-22). The floor bounds the capture moment, never a
+    story's date: a dateline year never puts a story after a fallback or bounded capture moment.
     """
     lower = max((day for e in evidence for day in _absolutes(e)), default=None)
     if captured_at is not None:
         return Capture(_aware(captured_at), known=True, floor=lower)
     reference = _aware(fallback) if fallback is not None else None
+    if reference is not None and lower is not None and local_date(reference, tz) < lower:
+        reference = None
     for item in evidence:
         if item.dateline and item.stamp.age is not None and item.stamp.absolute is None:
-            near = None if lower is not None else local_date(reference or _now(), tz)
-            day = dateline_date(item.dateline, not_before=lower, not_after=near)
+            upper = local_date(reference, tz) if reference else None
+            if upper is None and lower is None:
+                upper = local_date(_now(), tz)
+            day = _pinned_day(item.dateline, item.stamp.age, floor=lower, upper=upper, tz=tz)
             if day is not None:
                 return Capture(_minus(_noon(day, tz), -item.stamp.age), known=False, floor=lower)
     if reference is not None:
-        if lower is not None and local_date(reference, tz) < lower:
-            return Capture(_noon(lower, tz), known=False, floor=lower)
         return Capture(reference, known=False, floor=lower)
     if lower is not None:
-        return Capture(_noon(lower, tz), known=False, floor=lower)
+        return Capture(_noon(lower, tz), known=False, floor=lower, ceiling=False)
     return Capture(_now(), known=False)
+
+
+def _pinned_day(dateline: tuple[int, int, int | None], age: dt.timedelta, *,
+                floor: dt.date | None, upper: dt.date | None, tz: dt.tzinfo) -> dt.date | None:
+    """The dateline's day such that its noon + ``age`` falls on or after ``floor`` and on or before
+    ``upper`` (either may be None, not both), or None when no year within 8 of them fits.
+
+    Of several fitting years: the first when there is a floor (the issue #2 rule, "the first one not
+    before the page's own main date"), else the latest. A page with main date 08-05-2025, file time
+    2025-05-20 and ``March 15 (Reuters) -`` two months ago pins 2025-03-15, not 2026-03-15
+    (a reviewer's case: the floor rule alone dated the story after the capture moment).
+    """
+    month, day, year = dateline
+    around = (floor or upper or dt.date.min).year
+    years = [year] if year is not None else range(around - 8, around + 9)
+
+    def fits(candidate: dt.date) -> bool:
+        reached = local_date(_minus(_noon(candidate, tz), -age), tz)
+        return (floor is None or reached >= floor) and (upper is None or reached <= upper)
+
+    days = [dt.date(y, month, day) for y in years if _valid(y, month, day)]
+    fitting = [d for d in days if fits(d)]
+    if not fitting:
+        return None
+    return min(fitting) if floor is not None else max(fitting)
 
 
 def _absolutes(evidence: DateEvidence) -> list[dt.date]:
@@ -405,15 +441,16 @@ def resolve_date(evidence: DateEvidence, capture: Capture, *, tz: dt.tzinfo
     date: a ``Published``/``Posted`` absolute date is the publication date (not estimated), an
     ``Updated`` one only bounds it (estimated), and any age is estimated.
 
-    A dateline's year: the latest not after the capture date when that was given, else the
-    first not before the page's own absolute date (``capture.floor``), else the latest not after
-    the bounded capture date.
+    A dateline's year (issue #2): the latest not after the capture date whenever the capture
+    moment bounds the page (``capture.ceiling``: given, pinned by a dateline and an age, the file's
+    time, or now), so a dateline never dates a story after it; only when the moment is a guess at
+    the page's own absolute date (``capture.floor``), the first year not before that.
     """
     if evidence.stamp.absolute is not None:
         return evidence.stamp.absolute, False
     captured_day = local_date(capture.moment, tz)
     if evidence.dateline is not None:
-        if capture.known or capture.floor is None:
+        if capture.ceiling or capture.floor is None:
             day = dateline_date(evidence.dateline, not_after=captured_day)
         else:
             day = dateline_date(evidence.dateline, not_before=capture.floor)

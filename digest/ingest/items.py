@@ -66,6 +66,24 @@ class Draft:
     """The item's own tags: the middle bullets of ``• Category / • Tag / • Source``."""
     truncated: bool = False
 
+    @classmethod
+    def of(cls, title: str, source: str | None, stamp: Stamp, body: Body, *, at_page_end: bool,
+           category: str | None = None, tags: tuple[str, ...] = ()) -> Draft:
+        """Make the draft of a story read as a header (``stamp``) and a ``body``.
+
+        Its date evidence is the header's stamp, a dateline opening the first paragraph
+        (:func:`~digest.ingest.dates.parse_dateline`) and the body's labelled furniture stamp. It
+        is ``truncated`` when it runs to the end of a cut page (``at_page_end``) and its last
+        paragraph ends without a sentence's end (:func:`~digest.ingest.debris.ends_sentence`).
+        The one constructor of the main story and of every item.
+        """
+        paragraphs = body.paragraphs
+        dateline = parse_dateline(paragraphs[0]) if paragraphs else None
+        return cls(title=title, source=source,
+                   evidence=DateEvidence(stamp=stamp, dateline=dateline, labelled=body.labelled),
+                   paragraphs=paragraphs, category=category, tags=tags,
+                   truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Body:
@@ -276,16 +294,6 @@ def is_body_bullet(line: str) -> bool:
     return text is not None and (ends_sentence(text) or len(text.split()) > _SOURCE_MAX_WORDS)
 
 
-def _draft(head: _Head, body: Body, *, at_page_end: bool) -> Draft:
-    paragraphs = body.paragraphs
-    dateline = parse_dateline(paragraphs[0]) if paragraphs else None
-    return Draft(
-        title=head.title or "", source=head.source,
-        evidence=DateEvidence(stamp=head.stamp, dateline=dateline, labelled=body.labelled),
-        paragraphs=paragraphs, category=head.category, tags=head.tags,
-        truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
-
-
 def _leading(lines: Sequence[str], heads: Sequence[_Head], *, reaches_end: bool, label: str
              ) -> list[str]:
     """Warn about lines before the first item's header: an item with no date line (or, when the
@@ -333,5 +341,7 @@ def parse_items(lines: Sequence[str], *, reaches_end: bool, label: str = "item")
             warnings.append(f"{label} {head.title!r}: date line {head.date_line!r} not understood; "
                             f"dated the capture day (estimated)")
         body = read_body(lines[head.end:stop], f"{label} {head.title!r}", warnings)
-        drafts.append(_draft(head, body, at_page_end=reaches_end and last))
+        drafts.append(Draft.of(head.title, head.source, head.stamp, body,
+                               at_page_end=reaches_end and last, category=head.category,
+                               tags=head.tags))
     return Items(drafts=tuple(drafts), warnings=tuple(warnings))

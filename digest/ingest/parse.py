@@ -35,14 +35,12 @@ from digest.ingest.boilerplate import (
     page_language,
 )
 from digest.ingest.dates import (
-    DateEvidence,
     Stamp,
     bound_capture,
-    parse_dateline,
     resolve_date,
     split_source_stamp,
 )
-from digest.ingest.debris import ends_sentence, is_debris_line
+from digest.ingest.debris import is_debris_line
 from digest.ingest.items import Draft, Items, clean_title, parse_items, read_body
 from digest.ingest.language import text_language
 from digest.model import ParsedPage, SkippedStory, Story
@@ -238,12 +236,7 @@ def _read_main(title_line: str, rest: Sequence[str], warnings: list[str], *,
     if header is not None:
         (source, stamp), rest = header, rest[1:]
     body = read_body(rest, "the main story", warnings)
-    paragraphs = body.paragraphs
-    dateline = parse_dateline(paragraphs[0]) if paragraphs else None
-    return Draft(title=title, source=source,
-                 evidence=DateEvidence(stamp=stamp, dateline=dateline, labelled=body.labelled),
-                 paragraphs=paragraphs,
-                 truncated=at_page_end and bool(paragraphs) and not ends_sentence(paragraphs[-1]))
+    return Draft.of(title, source, stamp, body, at_page_end=at_page_end)
 
 
 def _related_titles(layout: _Layout) -> tuple[str, ...]:
