@@ -18,7 +18,7 @@ LAYER = {
     "digest.config": 1,
     "digest.content": 2, "digest.related": 2, "digest.site": 2, "digest.ingest": 2,
     "digest.progress": 0, "digest.files": 0, "digest.cache": 1, "digest.write": 1,
-    "digest.render": 3, "digest.feeds": 3, "digest.ingest.store": 3,
+    "digest.render": 3, "digest.feeds": 3, "digest.ingest.store": 3, "digest.ingest.state": 3,
     "digest.plan": 4,
     "digest.build": 5,
     "digest.workflow": 5,

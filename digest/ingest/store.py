@@ -11,40 +11,35 @@ The rules kept here (from the ingest issue):
 * Slugs come from python-slugify (non-Latin titles transliterate); a clash between different stories
   gives the later one a stable suffix from a hash of its title and source.
 
-Ingest state lives in ``content/.digest-state.json``: the SHA-256 of every file ingest wrote, and of
-every input page it read (so ``digest build`` only re-reads new or changed pages).
+The content store and its state file are :mod:`digest.ingest.state`; sidecar files are
+:mod:`digest.ingest.sidecar`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
 from filelock import FileLock, Timeout
 from slugify import slugify
 
 from digest.config import Config, site_timezone
 from digest.content import (
     INGEST_LOCK_NAME,
-    INGEST_STATE_NAME,
     article_path,
-    content_files,
-    dump_article,
     markdown_paragraph,
-    read_article,
 )
-from digest.errors import ContentError, IngestBusy, PageError
-from digest.files import atomic_write, visible_files
+from digest.errors import IngestBusy, PageError
+from digest.files import visible_files
 from digest.ingest.decode import decode_page
 from digest.ingest.parse import parse_page
+from digest.ingest.sidecar import Sidecar, read_sidecar
+from digest.ingest.state import ContentStore, data_hash, story_key
 from digest.model import Article, ParsedPage, Story
 
 log = logging.getLogger(__name__)
@@ -53,13 +48,10 @@ LOCK_TIMEOUT = 60.0
 """Seconds an ingest waits for another one to finish."""
 PAGE_SUFFIXES = (".txt",)
 """File kinds picked up when a folder is ingested (explicitly named files are always read)."""
-SIDECAR_SUFFIX = ".meta.yaml"
-"""``story.meta.yaml`` beside ``story.txt`` may give ``captured_at``, ``url`` and ``source``."""
 SLUG_MAX_LENGTH = 80
 NO_ARTICLES = "no articles found"
 SLUG_REPLACEMENTS = [["£", ""], ["€", ""], ["$", ""], ["¥", ""]]
 """Applied before python-slugify, which would spell ``£1m`` as ``ps1m``."""
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -148,119 +140,6 @@ def find_pages(paths: Iterable[Path]) -> list[PageInput]:
     return pages
 
 
-# --- the content store ----------------------------------------------------------------------------
-
-def story_key(title: str, source: str | None) -> tuple[str, str]:
-    """Return the identity of a story: the words of its title and source, case-folded.
-
-    Punctuation and spacing are ignored, so ``Wind farm approved, despite objections`` and
-    ``Wind farm approved despite objections`` from one source are one story (aggregators re-punctuate
-    headlines between their article and listing pages).
-    """
-    return _words(title), _words(source or "")
-
-
-def _words(text: str) -> str:
-    return " ".join(_NON_WORD.split(text.casefold())).strip()
-
-
-@dataclass(slots=True)
-class ContentStore:
-    """The articles in ``content/`` plus ingest state; all writes go through :meth:`save`."""
-
-    root: Path
-    articles: dict[tuple[str, str], tuple[Path, Article]] = field(default_factory=dict)
-    written_hashes: dict[str, str] = field(default_factory=dict)
-    page_hashes: dict[str, str] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    slug_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Which story holds each slug."""
-    story_paths: dict[str, str] = field(default_factory=dict)
-    """The file ingest wrote each story to (by :func:`story_key`, joined by a tab), so a story
-    whose title was edited by hand in ``content/`` is still found when its page is read again."""
-
-    @classmethod
-    def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
-        """Read the state file and (unless told not to) every article under ``root``."""
-        store = cls(root)
-        state = _read_state(root / INGEST_STATE_NAME)
-        store.written_hashes, store.page_hashes = state.get("files", {}), state.get("pages", {})
-        store.story_paths = state.get("stories", {})
-        if load_articles and root.is_dir():
-            store._load_articles()
-        return store
-
-    def _load_articles(self) -> None:
-        """Index every article file; then index each story ingest wrote under its ingested key too."""
-        by_path: dict[str, tuple[Path, Article]] = {}
-        for path in content_files(self.root):
-            try:
-                article = read_article(path)
-            except ContentError as e:
-                self.errors.append(str(e))
-                continue
-            self.add(path, article)
-            by_path[self._rel(path)] = (path, article)
-        for joined, rel in self.story_paths.items():
-            key = tuple(joined.split("\t", 1))
-            if len(key) == 2 and key not in self.articles and rel in by_path:
-                self.articles[(key[0], key[1])] = by_path[rel]
-
-    def add(self, path: Path, article: Article) -> None:
-        """Index ``article`` (stored at ``path``) by its story key and its slug."""
-        key = story_key(article.title, article.source)
-        self.articles[key] = (path, article)
-        self.slug_keys[article.slug] = key
-
-    def slug_owner(self, slug: str) -> tuple[str, str] | None:
-        """Return the key of the article that holds ``slug``, or None."""
-        return self.slug_keys.get(slug)
-
-    def is_hand_edited(self, path: Path) -> bool:
-        """True when ``path`` exists and ingest did not write its current text."""
-        if not path.exists():
-            return False
-        recorded = self.written_hashes.get(self._rel(path))
-        return recorded != _sha256(path.read_bytes())
-
-    def write(self, article: Article, old_path: Path | None) -> Path:
-        """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved."""
-        path = self.root / article_path(article)
-        data = dump_article(article).encode("utf-8")
-        atomic_write(path, data)
-        self.written_hashes[self._rel(path)] = _sha256(data)
-        if old_path is not None and old_path != path and old_path.exists():
-            old_path.unlink()
-            self.written_hashes.pop(self._rel(old_path), None)
-        self.add(path, article)
-        self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
-        return path
-
-    def save_state(self) -> None:
-        """Write the state file (sorted keys, so it is deterministic)."""
-        state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}
-        text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        atomic_write(self.root / INGEST_STATE_NAME, text.encode("utf-8"))
-
-    def _rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-
-def _read_state(path: Path) -> dict[str, dict[str, str]]:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as e:
-        log.warning("%s: unreadable ingest state (%s); treating every file as hand-made", path, e)
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 # --- stories -> articles --------------------------------------------------------------------------
 
 def make_slug(title: str, key: tuple[str, str],
@@ -321,49 +200,6 @@ def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str 
 
 # --- one page -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Sidecar:
-    """Facts about a page from ``<page>.meta.yaml``; every field optional."""
-
-    captured_at: dt.datetime | None = None
-    url: str | None = None
-    source: str | None = None
-
-
-def read_sidecar(page: Path) -> Sidecar:
-    """Read ``story.meta.yaml`` beside ``story.txt``; a missing file gives an empty :class:`Sidecar`.
-
-    Raises:
-        PageError: the sidecar exists but is not a YAML mapping or has a bad ``captured_at``.
-    """
-    path = page.with_name(page.stem + SIDECAR_SUFFIX)
-    if not path.exists():
-        return Sidecar()
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise PageError(f"sidecar is not readable YAML: {e}", path=path) from e
-    if not isinstance(meta, dict):
-        raise PageError("sidecar must be a mapping (captured_at, url, source)", path=path, line=1)
-    captured = meta.get("captured_at")
-    if isinstance(captured, str):
-        try:
-            captured = dt.datetime.fromisoformat(captured)
-        except ValueError as e:
-            raise PageError(f"captured_at must be ISO 8601, got {captured!r}", path=path) from e
-    if isinstance(captured, dt.date) and not isinstance(captured, dt.datetime):
-        captured = dt.datetime.combine(captured, dt.time(12))
-    if captured is not None and not isinstance(captured, dt.datetime):
-        raise PageError(f"captured_at must be ISO 8601, got {captured!r}", path=path)
-    if captured is not None and captured.tzinfo is None:
-        captured = captured.replace(tzinfo=dt.UTC)
-    return Sidecar(captured_at=captured, url=_opt(meta.get("url")), source=_opt(meta.get("source")))
-
-
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
 def read_page(page: PageInput, captured_at: dt.datetime | None,
               timezone: dt.tzinfo) -> tuple[ParsedPage, Sidecar, bytes]:
     """Read, decode and parse one page file.
@@ -417,7 +253,7 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
         article = replace(_article(story, slugs[key], page.origin, parsed, sidecar.url),
                           related=related)
         _store_article(article, key, store, report)
-    store.page_hashes[page.origin] = _sha256(data)
+    store.page_hashes[page.origin] = data_hash(data)
     return report
 
 
@@ -537,7 +373,7 @@ def ingest_new_pages(config: Config, *,
 
 def _page_hash(path: Path) -> str | None:
     try:
-        return _sha256(path.read_bytes())
+        return data_hash(path.read_bytes())
     except OSError:
         return None
 

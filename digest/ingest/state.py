@@ -1,0 +1,137 @@
+"""The content store: the articles in ``content/`` and ingest's record of what it wrote there.
+
+Ingest state lives in ``content/.digest-state.json``: the SHA-256 of every file ingest wrote (a file
+whose text differs was edited by hand and is never overwritten), of every input page it read (so
+``digest build`` only re-reads new or changed pages), and the file each story went to (so a story
+whose title was edited by hand is still found).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.content import INGEST_STATE_NAME, article_path, content_files, dump_article, read_article
+from digest.errors import ContentError
+from digest.files import atomic_write
+from digest.model import Article
+
+log = logging.getLogger(__name__)
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def story_key(title: str, source: str | None) -> tuple[str, str]:
+    """Return the identity of a story: the words of its title and source, case-folded.
+
+    Punctuation and spacing are ignored, so ``Wind farm approved, despite objections`` and
+    ``Wind farm approved despite objections`` from one source are one story (aggregators re-punctuate
+    headlines between their article and listing pages).
+    """
+    return _words(title), _words(source or "")
+
+
+def _words(text: str) -> str:
+    return " ".join(_NON_WORD.split(text.casefold())).strip()
+
+
+@dataclass(slots=True)
+class ContentStore:
+    """The articles in ``content/`` plus ingest state; all writes go through :meth:`save`."""
+
+    root: Path
+    articles: dict[tuple[str, str], tuple[Path, Article]] = field(default_factory=dict)
+    written_hashes: dict[str, str] = field(default_factory=dict)
+    page_hashes: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    slug_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Which story holds each slug."""
+    story_paths: dict[str, str] = field(default_factory=dict)
+    """The file ingest wrote each story to (by :func:`story_key`, joined by a tab), so a story
+    whose title was edited by hand in ``content/`` is still found when its page is read again."""
+
+    @classmethod
+    def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
+        """Read the state file and (unless told not to) every article under ``root``."""
+        store = cls(root)
+        state = _read_state(root / INGEST_STATE_NAME)
+        store.written_hashes, store.page_hashes = state.get("files", {}), state.get("pages", {})
+        store.story_paths = state.get("stories", {})
+        if load_articles and root.is_dir():
+            store._load_articles()
+        return store
+
+    def _load_articles(self) -> None:
+        """Index every article file; then index each story ingest wrote under its ingested key too."""
+        by_path: dict[str, tuple[Path, Article]] = {}
+        for path in content_files(self.root):
+            try:
+                article = read_article(path)
+            except ContentError as e:
+                self.errors.append(str(e))
+                continue
+            self.add(path, article)
+            by_path[self._rel(path)] = (path, article)
+        for joined, rel in self.story_paths.items():
+            key = tuple(joined.split("\t", 1))
+            if len(key) == 2 and key not in self.articles and rel in by_path:
+                self.articles[(key[0], key[1])] = by_path[rel]
+
+    def add(self, path: Path, article: Article) -> None:
+        """Index ``article`` (stored at ``path``) by its story key and its slug."""
+        key = story_key(article.title, article.source)
+        self.articles[key] = (path, article)
+        self.slug_keys[article.slug] = key
+
+    def slug_owner(self, slug: str) -> tuple[str, str] | None:
+        """Return the key of the article that holds ``slug``, or None."""
+        return self.slug_keys.get(slug)
+
+    def is_hand_edited(self, path: Path) -> bool:
+        """True when ``path`` exists and ingest did not write its current text."""
+        if not path.exists():
+            return False
+        recorded = self.written_hashes.get(self._rel(path))
+        return recorded != data_hash(path.read_bytes())
+
+    def write(self, article: Article, old_path: Path | None) -> Path:
+        """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved."""
+        path = self.root / article_path(article)
+        data = dump_article(article).encode("utf-8")
+        atomic_write(path, data)
+        self.written_hashes[self._rel(path)] = data_hash(data)
+        if old_path is not None and old_path != path and old_path.exists():
+            old_path.unlink()
+            self.written_hashes.pop(self._rel(old_path), None)
+        self.add(path, article)
+        self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
+        return path
+
+    def save_state(self) -> None:
+        """Write the state file (sorted keys, so it is deterministic)."""
+        state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}
+        text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        atomic_write(self.root / INGEST_STATE_NAME, text.encode("utf-8"))
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def _read_state(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as e:
+        log.warning("%s: unreadable ingest state (%s); treating every file as hand-made", path, e)
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def data_hash(data: bytes) -> str:
+    """Return the SHA-256 of ``data`` as 64 hex digits (what the state file records)."""
+    return hashlib.sha256(data).hexdigest()
