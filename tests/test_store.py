@@ -15,7 +15,7 @@ from digest.config import Config
 from digest.content import load_articles
 from digest.errors import IngestBusy
 from digest.ingest import store
-from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths
+from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths, markdown_body
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 NOON = dt.datetime(2025, 6, 8, 12, tzinfo=dt.UTC)
@@ -265,3 +265,25 @@ def test_an_os_error_is_one_line_naming_the_file(tmp_path: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith(f"error: {tmp_path / 'content'}: ") and "Traceback" not in err
+
+
+def test_a_story_seen_without_its_source_is_the_same_story(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "headless.txt").write_text(
+        "\nHostel reopens after flood repairs\nThe youth hostel reopened on Friday after repairs.\n"
+        "Bookings are open for the summer.\n", encoding="utf-8")
+    (folder / "listing.txt").write_text(
+        "Latest news with #Kellmoor\n\n\nRadio Kellmoor\n2 hours ago\n- Radio Kellmoor\n"
+        "Hostel reopens after flood repairs\nThe youth hostel reopened on Friday after repairs.\n",
+        encoding="utf-8")
+    ingest_paths([folder], tmp_path / "content", captured_at=NOON)
+    [article] = load_articles(tmp_path / "content")[0]
+    assert article.source == "Radio Kellmoor"
+    assert article.origin == ("headless.txt", "listing.txt")
+    assert article.body.count("\n\n") == 1  # the fuller, two-paragraph text won
+
+
+def test_bullet_paragraphs_become_one_markdown_list() -> None:
+    assert markdown_body(["It will include:", "- a garage", "- 1. room", "After.", "# hash"]) == (
+        "It will include:\n\n- a garage\n- 1\\. room\n\nAfter.\n\n\\# hash")

@@ -53,6 +53,8 @@ class ContentStore:
     story_paths: dict[str, str] = field(default_factory=dict)
     """The file ingest wrote each story to (by :func:`story_key`, joined by a tab), so a story
     whose title was edited by hand in ``content/`` is still found when its page is read again."""
+    titles: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    """The keys of the stories with each title (its words, as in :func:`story_key`)."""
 
     @classmethod
     def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
@@ -79,13 +81,43 @@ class ContentStore:
         for joined, rel in self.story_paths.items():
             key = tuple(joined.split("\t", 1))
             if len(key) == 2 and key not in self.articles and rel in by_path:
-                self.articles[(key[0], key[1])] = by_path[rel]
+                path, article = by_path[rel]
+                self.add(path, article, also=(key[0], key[1]))
 
-    def add(self, path: Path, article: Article) -> None:
-        """Index ``article`` (stored at ``path``) by its story key and its slug."""
+    def add(self, path: Path, article: Article, *, also: tuple[str, str] | None = None) -> None:
+        """Index ``article`` (stored at ``path``) by its story key, its title and its slug.
+
+        ``also`` is another key the same story was found under (an unknown-source sighting), which
+        then points at this article too.
+        """
         key = story_key(article.title, article.source)
-        self.articles[key] = (path, article)
+        for each in {key, also} - {None}:
+            assert each is not None
+            self.articles[each] = (path, article)
+            self.titles.setdefault(each[0], set()).add(each)
         self.slug_keys[article.slug] = key
+
+    def find(self, title: str, source: str | None) -> tuple[str, str] | None:
+        """Return the key of the stored story that ``title`` and ``source`` name, or None.
+
+        The same title and source is the same story. A sighting with no source (a header-less
+        page) is also the one stored story of that title, whatever its source; and a sighting with
+        a source is the stored no-source story of that title. (Observed in a user trial: a story
+        saved as a header-less page and again as a listing item with its source.)
+        """
+        key = story_key(title, source)
+        if key in self.articles:
+            return key
+        if source is None:
+            only = self._only_story(title)
+            return story_key(only.title, only.source) if only else None
+        unknown = (key[0], "")
+        return unknown if unknown in self.articles else None
+
+    def _only_story(self, title: str) -> Article | None:
+        """Return the stored story with ``title`` when exactly one file holds such a story."""
+        found = {self.articles[k][0]: self.articles[k][1] for k in self.titles.get(_words(title), ())}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def slug_owner(self, slug: str) -> tuple[str, str] | None:
         """Return the key of the article that holds ``slug``, or None."""
@@ -98,8 +130,11 @@ class ContentStore:
         recorded = self.written_hashes.get(self._rel(path))
         return recorded != data_hash(path.read_bytes())
 
-    def write(self, article: Article, old_path: Path | None) -> Path:
-        """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved."""
+    def write(self, article: Article, old_path: Path | None, *,
+              also: tuple[str, str] | None = None) -> Path:
+        """Write ``article`` to its path (atomically); remove ``old_path`` when the path moved.
+
+        ``also``: another key the story is known by (see :meth:`add`)."""
         path = self.root / article_path(article)
         data = dump_article(article).encode("utf-8")
         atomic_write(path, data)
@@ -107,7 +142,7 @@ class ContentStore:
         if old_path is not None and old_path != path and old_path.exists():
             old_path.unlink()
             self.written_hashes.pop(self._rel(old_path), None)
-        self.add(path, article)
+        self.add(path, article, also=also)
         self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
         return path
 

@@ -50,6 +50,9 @@ PAGE_SUFFIXES = (".txt",)
 """File kinds picked up when a folder is ingested (explicitly named files are always read)."""
 SLUG_MAX_LENGTH = 80
 NO_ARTICLES = "no articles found"
+KEPT_EDIT_HINT = "the saved page has other text now; delete the file to take it, or merge by hand"
+LIST_ITEM = "- "
+"""How the parser writes a bullet line kept in a body (``• x`` and ``- x`` both give ``- x``)."""
 SLUG_REPLACEMENTS = [["£", ""], ["€", ""], ["$", ""], ["¥", ""]]
 """Applied before python-slugify, which would spell ``£1m`` as ``ps1m``."""
 
@@ -79,7 +82,7 @@ class PageReport:
                  if self.found else NO_ARTICLES)
         parts = [f"{self.path}: {found}"]
         parts += [f"skipped {s}" for s in self.skipped]
-        parts += [f"kept hand edit in {p}" for p in self.kept_edits]
+        parts += [f"kept hand edit in {p} ({KEPT_EDIT_HINT})" for p in self.kept_edits]
         parts += [w for w in self.warnings if w != NO_ARTICLES]
         return "; ".join(parts)
 
@@ -102,7 +105,8 @@ class IngestReport:
         """Every problem worth a look: rejected pages, page warnings, kept edits, bad content files."""
         out = [f"{p.path}: {p.error}" for p in self.pages if p.error]
         out += [f"{p.path}: {w}" for p in self.pages for w in p.warnings]
-        out += [f"{k}: edited by hand, not overwritten" for p in self.pages for k in p.kept_edits]
+        out += [f"{k}: edited by hand, not overwritten ({KEPT_EDIT_HINT})"
+                for p in self.pages for k in p.kept_edits]
         return out + self.content_errors
 
     def summary(self) -> str:
@@ -165,7 +169,8 @@ def make_slug(title: str, key: tuple[str, str],
 def merge_articles(old: Article, new: Article) -> Article:
     """Merge two sightings of one story: the fuller body wins; links, origins and tags are unioned.
 
-    The slug of ``old`` is kept. A date read from a page beats an estimated one.
+    The slug of ``old`` is kept. A date read from a page beats an estimated one, and a known
+    source beats none.
     """
     fuller = new if len(new.body) > len(old.body) else old
     dated = old if not old.date_estimated or new.date_estimated else new
@@ -178,6 +183,7 @@ def merge_articles(old: Article, new: Article) -> Article:
         origin=tuple(sorted(set(old.origin) | set(new.origin))),
         tags=_union(old.tags, new.tags),
         category=fuller.category or old.category or new.category,
+        source=old.source or new.source,
         url=fuller.url or old.url or new.url,
         captured_at=old.captured_at or new.captured_at,
     )
@@ -187,10 +193,32 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first + second))
 
 
+def markdown_body(paragraphs: Iterable[str]) -> str:
+    """Return a story's paragraphs as a Markdown body: blocks separated by blank lines.
+
+    Each paragraph renders back as its own text (:func:`digest.content.markdown_paragraph`),
+    except that a run of bullet paragraphs (``- text``, as the parser gives list lines of a body)
+    becomes one Markdown bullet list.
+    """
+    blocks: list[str] = []
+    bullets: list[str] = []
+    for paragraph in paragraphs:
+        if paragraph.startswith(LIST_ITEM):
+            bullets.append(LIST_ITEM + markdown_paragraph(paragraph[len(LIST_ITEM):]))
+            continue
+        if bullets:
+            blocks.append("\n".join(bullets))
+            bullets = []
+        blocks.append(markdown_paragraph(paragraph))
+    if bullets:
+        blocks.append("\n".join(bullets))
+    return "\n\n".join(blocks)
+
+
 def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str | None) -> Article:
     return Article(
         title=story.title, source=story.source, date=story.date, slug=slug,
-        body="\n\n".join(map(markdown_paragraph, story.paragraphs)),
+        body=markdown_body(story.paragraphs),
         date_estimated=story.date_estimated,
         origin=(origin,), category=story.category, tags=story.tags,
         captured_at=parsed.captured_at, url=url if story.is_main else None,
@@ -244,12 +272,12 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
     report.warnings = list(parsed.warnings)
     if not parsed.stories and NO_ARTICLES not in report.warnings:
         report.warnings.append(NO_ARTICLES)
-    slugs = _assign_slugs(parsed.stories, store)
-    by_title = {s.title: slugs[story_key(s.title, s.source)] for s in parsed.stories}
-    for story in parsed.stories:
-        key = story_key(story.title, story.source)
-        related = tuple(dict.fromkeys(
-            by_title[t] for t in story.related_titles if t in by_title))
+    keys = [store.find(s.title, s.source) or story_key(s.title, s.source) for s in parsed.stories]
+    slugs = _assign_slugs(zip(parsed.stories, keys, strict=True), store)
+    by_title = {s.title: slugs[key] for s, key in zip(parsed.stories, keys, strict=True)}
+    for story, key in zip(parsed.stories, keys, strict=True):
+        linked = (by_title[t] for t in story.related_titles if t in by_title)
+        related = tuple(dict.fromkeys(slug for slug in linked if slug != slugs[key]))
         article = replace(_article(story, slugs[key], page.origin, parsed, sidecar.url),
                           related=related)
         _store_article(article, key, store, report)
@@ -257,12 +285,12 @@ def ingest_page(page: PageInput, store: ContentStore, *, captured_at: dt.datetim
     return report
 
 
-def _assign_slugs(stories: Iterable[Story], store: ContentStore) -> dict[tuple[str, str], str]:
-    """Return the slug of every story: the stored article's slug, else a new unique one."""
+def _assign_slugs(stories: Iterable[tuple[Story, tuple[str, str]]],
+                  store: ContentStore) -> dict[tuple[str, str], str]:
+    """Return the slug of every ``(story, key)``: the stored article's, else a new unique one."""
     slugs: dict[tuple[str, str], str] = {}
     page_owners: dict[str, tuple[str, str]] = {}
-    for story in stories:
-        key = story_key(story.title, story.source)
+    for story, key in stories:
         if key in slugs:
             continue
         if key in store.articles:
@@ -286,7 +314,7 @@ def _store_article(article: Article, key: tuple[str, str], store: ContentStore,
         if store.is_hand_edited(path):
             report.kept_edits.append(path)
             return
-    store.write(merged, old_path)
+    store.write(merged, old_path, also=key)
     report.written.append(merged.slug)
 
 
