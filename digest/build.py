@@ -93,7 +93,7 @@ def _display_path(path: Path) -> str:
 
 
 def build_site(config: Config, *, output_dir: Path | None = None, base_url: str | None = None,
-               progress: bool = False, ingest: bool = True) -> BuildReport:
+               progress: bool = False, ingest: bool = True, strict: bool = False) -> BuildReport:
     """Build the site of ``config`` into ``output_dir`` (default: ``config.output_dir``).
 
     Args:
@@ -102,14 +102,16 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
         base_url: overrides ``config.base_url`` (``https://user.github.io/repo/``).
         progress: show tqdm progress bars on stderr.
         ingest: first ingest new or changed pages of ``config.input_dir`` (when it exists).
+        strict: treat warnings (bad content files, rejected pages, shared slugs) as errors, as
+            Pelican's and MkDocs's strict modes do: the output folder is then left as it was.
 
     Returns:
         a :class:`BuildReport`; bad content files are left out and reported as warnings.
 
     Raises:
         BuildError: a template error (naming the template file and line), two outputs claiming
-            one path (naming both), or an output folder that would hold the site's own sources.
-            Nothing is written then.
+            one path (naming both), an output folder that would hold the site's own sources, or
+            (with ``strict``) any warning. Nothing is written to the output folder then.
     """
     start = time.perf_counter()
     if base_url is not None:
@@ -122,10 +124,12 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     fingerprint = build_fingerprint(config, out)
     previous = previous_build(cache, fingerprint, out)
     if previous is not None:
+        check_strict(strict, warnings + previous.warnings)
         return _unchanged_report(previous, warnings + previous.warnings, out, start)
     loaded, problems = load_content(config.path(config.content_dir))
     site = index_site([a for a, _ in loaded], per_page=config.items_per_page, slugify=slugify)
     problems += duplicate_slug_warnings(site)
+    check_strict(strict, warnings + problems)
     related = related_stories(site, config.related_count, cache)
     outputs = plan_outputs(config, site, related, loaded, progress=progress, cache=cache)
     check_collisions(outputs)
@@ -138,6 +142,18 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     return BuildReport(articles=len(site.articles), pages_written=written,
                        pages_unchanged=len(outputs) - written, seconds=time.perf_counter() - start,
                        warnings=warnings, output_dir=out)
+
+
+def check_strict(strict: bool, warnings: list[str]) -> None:
+    """With ``strict``, refuse to go on when there are warnings.
+
+    Raises:
+        BuildError: listing every warning, one a line.
+    """
+    if strict and warnings:
+        listed = "\n".join(f"  {w}" for w in warnings)
+        raise BuildError(f"--strict: {len(warnings)} warning(s) fail the build; site not written:\n"
+                         f"{listed}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

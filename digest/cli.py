@@ -120,11 +120,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     config = _config(args)
     report = build_site(config, output_dir=args.output, base_url=args.base_url,
-                        progress=sys.stderr.isatty() and args.quiet == 0)
-    print(report.summary())
-    if args.strict and report.warnings:
-        print(f"--strict: {len(report.warnings)} warning(s) fail the build", file=sys.stderr)
-        return 1
+                        progress=sys.stderr.isatty() and args.quiet == 0, strict=args.strict)
+    if args.quiet == 0:
+        print(report.summary())
     return 0
 
 

@@ -371,3 +371,16 @@ def test_refuses_an_output_folder_inside_a_folder_it_reads(tmp_path: Path) -> No
     with pytest.raises(BuildError, match=r"is inside .*content, which the build reads"):
         build_site(make_config(tmp_path), output_dir=tmp_path / "content/site")
     assert not (tmp_path / "content/site").exists()
+
+
+def test_strict_fails_on_a_warning_and_leaves_the_site_as_it_was(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    build(tmp_path)
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    (tmp_path / "content/2025/05/broken.md").write_text("---\ntitle: x\ndate: soon\n---\nx\n",
+                                                       encoding="utf-8")
+    with pytest.raises(BuildError, match=r"--strict: 1 warning\(s\) fail the build; site not written"):
+        build_site(make_config(tmp_path), strict=True)
+    assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
+    assert build_site(make_config(tmp_path)).warnings[0].startswith(
+        f"{tmp_path / 'content/2025/05/broken.md'}:3: front matter: 'date' must be")
