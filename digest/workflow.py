@@ -67,12 +67,18 @@ def workflow_path(root: Path) -> Path:
     return (_repository_top(root) or root) / WORKFLOW_PATH
 
 
-def workflow_text(*, branch: str = "main", package: str | None = None,
+DEFAULT_BRANCHES = ("main", "master")
+"""Branches that publish when the site is not in a git repository yet (``digest init``): git's
+default branch is one of these, depending on its version and ``init.defaultBranch``."""
+
+
+def workflow_text(*, branch: str | None = None, package: str | None = None,
                   site_subdir: str | None = None, output_dir: str = "site") -> str:
     """Return the Pages workflow as YAML text: a comment header, then the dumped mapping.
 
     Args:
-        branch: pushes to this branch publish the site.
+        branch: pushes to this branch publish the site; None (no repository yet) means
+            :data:`DEFAULT_BRANCHES`.
         package: the pip requirement that installs digest (default: :func:`digest_requirement`).
         site_subdir: the site folder relative to the repository top, when not the top itself.
         output_dir: the site's output folder relative to the site folder.
@@ -95,7 +101,7 @@ def workflow_text(*, branch: str = "main", package: str | None = None,
         Dumper=_WorkflowDumper, sort_keys=False, width=100, allow_unicode=True)
 
 
-def pages_workflow(*, branch: str, package: str, site_subdir: str | None,
+def pages_workflow(*, branch: str | None, package: str, site_subdir: str | None,
                    output_dir: str) -> dict[str, Any]:
     """Return the workflow as a mapping (GitHub's starter Pages workflow, with digest's build).
 
@@ -119,7 +125,8 @@ def pages_workflow(*, branch: str, package: str, site_subdir: str | None,
     ]
     return {
         "name": "Publish site",
-        "on": {"push": {"branches": [branch]}, "workflow_dispatch": {}},
+        "on": {"push": {"branches": [branch] if branch else list(DEFAULT_BRANCHES)},
+               "workflow_dispatch": {}},
         "permissions": {"contents": "read", "pages": "write", "id-token": "write"},
         "concurrency": {"group": "pages", "cancel-in-progress": False},
         "env": {"DIGEST_PACKAGE": package},
@@ -218,9 +225,9 @@ def _repository_top(folder: Path) -> Path | None:
     return Path(done).resolve() if done else None
 
 
-def _current_branch(top: Path) -> str:
-    """Return the branch checked out in ``top`` (``main`` when none or not a repository)."""
-    return _git(top, "symbolic-ref", "--quiet", "--short", "HEAD") or "main"
+def _current_branch(top: Path) -> str | None:
+    """Return the branch checked out in ``top`` (None when detached or not a repository)."""
+    return _git(top, "symbolic-ref", "--quiet", "--short", "HEAD")
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -34,7 +34,7 @@ def load_workflow(path: Path) -> dict[Any, Any]:
 def test_workflow_is_a_pages_workflow(tmp_path: Path) -> None:
     data = load_workflow(write_pages_workflow(tmp_path))
     assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert data["on"]["push"]["branches"] == ["main"]
+    assert data["on"]["push"]["branches"] == ["main", "master"]  # no repository yet: either default
     assert set(data["jobs"]) == {"build", "deploy"}
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
