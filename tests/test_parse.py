@@ -560,7 +560,8 @@ def test_unknown_date_line_starts_an_item_by_its_bullets(bullets: str) -> None:
         "dated the capture day (estimated)",)
 
 
-def test_bullet_line_never_ends_up_in_a_body() -> None:
+def test_stray_bullet_stays_out_of_an_item_body_but_not_the_main_body() -> None:
+    """An item body may hold a header the reader missed; the main story's body holds none."""
     parsed = _page("""
         Pier
         Pier body.
@@ -575,11 +576,9 @@ def test_bullet_line_never_ends_up_in_a_body() -> None:
         More sailings.
     """)
     assert [s.paragraphs for s in parsed.stories] == [
-        ("Pier body.",), ("Sailings move.", "More sailings.")]
+        ("Pier body.", "- Stray bullet"), ("Sailings move.", "More sailings.")]
     assert parsed.warnings == (
-        "left the bullet line '- Stray bullet' out of the body of the main story",
-        "left the bullet line '\u2022 Another stray' out of the body of related item 'Ferry'",
-    )
+        "left the bullet line '\u2022 Another stray' out of the body of related item 'Ferry'",)
 
 
 def test_title_twice_then_date_line_then_body() -> None:
@@ -759,10 +758,10 @@ def test_bulleted_sentences_stay_in_the_body_as_list_items() -> None:
         "1. The slipway closes at noon.",
         "- Parking on the quay is free after 6pm.",
         "- Season tickets bought before June stay valid for the whole week",
+        "- Harbour FM",
         "Full details are at the harbour office.",
     )
-    assert parsed.warnings == (
-        "left the bullet line '\u00b7 Harbour FM' out of the body of the main story",)
+    assert parsed.warnings == ()
 
 
 def test_photo_credits_are_dropped_from_a_body() -> None:
@@ -876,3 +875,122 @@ def test_middle_bullets_are_the_item_tags() -> None:
     """)
     assert [(s.title, s.category, s.tags) for s in article.stories] == [
         ("Pier", None, ()), ("Dinghy fleet grows", "Sport", ("Sailing",))]
+
+
+# --- the user trial (2025-11): short bullet lists, a source line above a stamp line ---------------
+
+def test_short_bullets_in_the_main_body_are_a_list() -> None:
+    parsed = _page("""
+        logo
+        Fire station plans approved
+
+        Fire station plans approved
+
+        Upland Echo20-06-2025
+
+        The new building on Mill Lane will include:
+        - a garage for two ambulances
+        - a training room
+          \u2022 a drying room for kit
+        Work starts in spring.
+        Comments
+        No comments yet...
+        Related Articles
+    """)
+    assert parsed.stories[0].paragraphs == (
+        "The new building on Mill Lane will include:",
+        "- a garage for two ambulances",
+        "- a training room",
+        "- a drying room for kit",
+        "Work starts in spring.",
+    )
+    assert parsed.warnings == ()
+
+
+def test_short_bullets_after_a_colon_stay_in_an_item_body() -> None:
+    parsed = _page("""
+        Pier
+        Pier body.
+        Related Articles
+        Shore FM
+        an hour ago
+        - Shore FM
+        Lifeboat station extended
+        The extension will hold:
+        \u2022 a second boat
+        - a crew room
+        It opens in May.
+        - Gull Radio
+        Ferry
+        Ferry
+        time2 hours ago
+        Sailings move.
+    """)
+    lifeboat, ferry = parsed.stories[1:]
+    assert (lifeboat.source, lifeboat.paragraphs) == ("Shore FM", (
+        "The extension will hold:", "- a second boat", "- a crew room", "It opens in May."))
+    assert (ferry.source, ferry.paragraphs) == (None, ("Sailings move.",))
+    assert parsed.warnings == (
+        "left the bullet line '- Gull Radio' out of the body of related item "
+        "'Lifeboat station extended'",)
+
+
+@pytest.mark.parametrize(("line", "date", "estimated"), [
+    ("Updated 3 hours ago", dt.date(2025, 6, 22), True),
+    ("Published 18-06-2025", dt.date(2025, 6, 18), False),
+    ("Updated 18-06-2025", dt.date(2025, 6, 18), True),  # an update only bounds the date
+    ("2 days ago", dt.date(2025, 6, 20), True),
+    ("time18-06-2025", dt.date(2025, 6, 18), False),
+])
+def test_source_line_above_a_stamp_line_is_the_source(line: str, date: dt.date,
+                                                      estimated: bool) -> None:
+    parsed = _page(f"""
+        logo
+        Moor road closed by snow
+
+        Moor road closed by snow
+
+        The Upland Echo
+        {line}
+
+        The moor road is shut.
+        Ploughs are out.
+    """)
+    story = parsed.stories[0]
+    assert (story.source, story.date, story.date_estimated) == ("The Upland Echo", date, estimated)
+    assert story.paragraphs == ("The moor road is shut.", "Ploughs are out.")
+    assert parsed.warnings == ()
+
+
+@pytest.mark.parametrize("first", [
+    "Snow closed the moor road overnight.",  # a sentence
+    "Snow closed the moor road overnight and ploughs",  # more than six words
+    "2025",  # digits only
+])
+def test_body_line_above_a_stamp_line_is_no_source(first: str) -> None:
+    story = _page(f"""
+        Moor road closed by snow
+        Moor road closed by snow
+        {first}
+        Updated 3 hours ago
+        Ploughs are out.
+    """).stories[0]
+    assert (story.source, story.date, story.date_estimated) == (None, dt.date(2025, 6, 22), True)
+    assert story.paragraphs == (first, "Ploughs are out.")
+
+
+def test_short_line_is_the_source_only_after_the_repeated_title_and_above_a_stamp() -> None:
+    once = _page("""
+        Moor road closed by snow
+        The Upland Echo
+        Updated 3 hours ago
+        Ploughs are out.
+    """).stories[0]
+    assert (once.source, once.paragraphs) == (None, ("The Upland Echo", "Ploughs are out."))
+    no_stamp = _page("""
+        Moor road closed by snow
+        Moor road closed by snow
+        The Upland Echo
+        Ploughs are out.
+    """).stories[0]
+    assert (no_stamp.source, no_stamp.paragraphs) == (None, ("The Upland Echo", "Ploughs are out."))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from digest.ingest.dates import parse_stamp_line
 from digest.ingest.items import is_body_bullet, is_bullet
 from digest.ingest.parse import parse_page
-from digest.model import ParsedPage
+from digest.model import ParsedPage, Story
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CAPTURED = dt.datetime(2025, 6, 22, 12, tzinfo=dt.UTC)
@@ -104,13 +104,24 @@ def _pages() -> list[str]:
 PAGES = _pages()
 
 
+def _check_bullets(story: Story) -> None:
+    """A bullet in a body is written as a Markdown list item; in an item body it is a sentence or
+    one of a run announced by a line ending in ``:`` (else it was header, left out)."""
+    announced = False
+    for paragraph in story.paragraphs:
+        if not is_bullet(paragraph):
+            announced = paragraph.endswith(":")
+            continue
+        assert paragraph.startswith("- ") and paragraph == " ".join(paragraph.split())
+        assert story.is_main or announced or is_body_bullet(paragraph)
+
+
 def _check(parsed: ParsedPage) -> None:
     for story in parsed.stories:
         assert story.title.strip() == story.title and story.title
         assert type(story.date) is dt.date
         assert story.paragraphs and all(p.strip() for p in story.paragraphs)
-        # a bullet in a body is a sentence written as a Markdown list item; else it is header
-        assert all(p.startswith("- ") and is_body_bullet(p) for p in story.paragraphs if is_bullet(p))
+        _check_bullets(story)
         assert not [p for p in story.paragraphs if parse_stamp_line(p)]  # furniture, never body
         assert story.source is None or story.source.strip()
         assert story.title not in story.related_titles

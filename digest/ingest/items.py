@@ -49,6 +49,9 @@ BULLET_RE = re.compile(r"^\s*[\u2022\u00b7\u2013*-]\s+(?P<text>\S.*)$")
 _SOURCE_MAX_CHARS = 60
 _SOURCE_MAX_WORDS = 8
 _NOT_SOURCE_END = ".!?;:,\u2026\"'\u201d\u2019"
+HEADER_SOURCE_MAX_WORDS = 6
+"""The most words of a source line standing alone above a main story's date line (the user trial,
+2025-11); a longer line there is body text."""
 BODY_BULLET = "- "
 """How a bulleted sentence kept in a body is written: a Markdown list marker (QA pages, 2025-11)."""
 
@@ -139,6 +142,20 @@ def _source_like(line: str) -> bool:
     return (0 < len(text) <= _SOURCE_MAX_CHARS and len(text.split()) <= _SOURCE_MAX_WORDS
             and text[-1] not in _NOT_SOURCE_END and parse_anchor(text) is None
             and _bullet(text) is None)
+
+
+def is_header_source(line: str) -> bool:
+    """Return True when ``line`` may be a source standing on its own line above a date line.
+
+    A publisher name: at most :data:`HEADER_SOURCE_MAX_WORDS` words, no terminal punctuation, not
+    only digits, not a date, stamp, bullet or debris line (``The Upland Echo`` above ``Updated 3
+    hours ago``; the user trial, 2025-11). A long line or a sentence is body text
+    (``../shared/pages/logo-no-source-line.txt``).
+    """
+    text = clean_title(line)
+    return (_source_like(text) and len(text.split()) <= HEADER_SOURCE_MAX_WORDS
+            and not text.replace(" ", "").isdigit() and parse_stamp_line(text) is None
+            and clean_paragraph(text) == text)
 
 
 def _source_and_category(candidate: str | None, bullets: list[str]
@@ -262,17 +279,23 @@ def _heads(lines: Sequence[str], *, reaches_end: bool) -> list[_Head]:
     return heads
 
 
-def read_body(lines: Sequence[str], whose: str, warnings: list[str]) -> Body:
+def read_body(lines: Sequence[str], whose: str, warnings: list[str], *,
+              headerless: bool = False) -> Body:
     """Clean body lines into paragraphs (:func:`~digest.ingest.debris.clean_paragraph`).
 
     A ``<label> <stamp>`` line (``Updated 18-11-2025``) is furniture: left out, the first one kept
-    as date evidence (QA pages, 2025-11). A bullet line that is a sentence (terminal punctuation,
-    or more than :data:`_SOURCE_MAX_WORDS` words: no source or category is) is a list in the body
-    and stays, written ``- text`` (:data:`BODY_BULLET`; QA pages, 2025-11); any other bullet line is
-    a header the reader did not see, left out and named in ``warnings`` (the user trial, 2025-11).
+    as date evidence (QA pages, 2025-11). A bullet line stays as a list item of the body, written
+    ``- text`` (:data:`BODY_BULLET`; QA pages, 2025-11), when the body can hold no item header
+    (``headerless``: the main story's body, before the boilerplate; the user trial, 2025-11:
+    ``will include:`` / ``- a training room`` lost its list), when it is a sentence (terminal
+    punctuation, or more than :data:`_SOURCE_MAX_WORDS` words: no source or category is), or when
+    it is one of a run of bullets right after a body line ending in ``:`` (the user trial,
+    2025-11). Any other bullet line is a header the reader did not see, left out and named in
+    ``warnings`` (the user trial, 2025-11).
     """
     paragraphs: list[str] = []
     labelled: StampLine | None = None
+    announced = False  # inside a run of bullets after a line ending in ":"
     for paragraph in filter(None, map(clean_paragraph, lines)):
         stamp_line = parse_stamp_line(paragraph)
         bullet = _bullet(paragraph)
@@ -281,7 +304,8 @@ def read_body(lines: Sequence[str], whose: str, warnings: list[str]) -> Body:
             labelled = labelled or stamp_line
         elif bullet is None:
             paragraphs.append(paragraph)
-        elif is_body_bullet(paragraph):
+            announced = paragraph.endswith(":")
+        elif headerless or announced or is_body_bullet(paragraph):
             paragraphs.append(BODY_BULLET + bullet)
         else:
             warnings.append(f"left the bullet line {paragraph!r} out of the body of {whose}")

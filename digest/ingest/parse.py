@@ -3,8 +3,9 @@
 Pure: no I/O, never raises on any text. The page is read by its structure:
 
 * **article page**: ``logo``, the title (usually twice), a header ``<Source><DD-MM-YYYY or age>``
-  (sometimes missing; an ``Updated <stamp>`` line there is furniture, not a header), the body one
-  paragraph per line, then the boilerplate block
+  (sometimes missing, sometimes on two lines: ``<Source>`` / ``<age>`` or ``<Source>`` /
+  ``Updated <stamp>``; an ``Updated <stamp>`` line alone is furniture, not a header), the body one
+  paragraph per line (a bullet line is a list item), then the boilerplate block
   (:mod:`~digest.ingest.boilerplate`), ``Related Articles`` and related items
   (:mod:`~digest.ingest.items`), and the app-download footer. A header-less page starts with the
   title. ``Further Reading`` inside the body starts a list of headlines (links, not body).
@@ -37,11 +38,20 @@ from digest.ingest.boilerplate import (
 from digest.ingest.dates import (
     Stamp,
     bound_capture,
+    parse_anchor,
+    parse_stamp_line,
     resolve_date,
     split_source_stamp,
 )
 from digest.ingest.debris import is_debris_line
-from digest.ingest.items import Draft, Items, clean_title, parse_items, read_body
+from digest.ingest.items import (
+    Draft,
+    Items,
+    clean_title,
+    is_header_source,
+    parse_items,
+    read_body,
+)
 from digest.ingest.language import text_language
 from digest.model import ParsedPage, SkippedStory, Story
 
@@ -222,21 +232,47 @@ def _read_article(lines: _Lines, title_at: int) -> _Layout:
 
 def _read_main(title_line: str, rest: Sequence[str], warnings: list[str], *,
                at_page_end: bool) -> Draft:
-    """Read the main story: the title repeated, the optional ``<Source><Date>`` header, the body.
+    """Read the main story: the title repeated, the optional header, the body.
 
-    A line that is only a label and a stamp (``Updated 13 hours ago``) is never the header: it is
-    furniture, and dates the story only when nothing else does (QA pages, 2025-11). A bullet line
-    left out of the body is named in ``warnings``."""
+    The header is ``<Source><Date>`` on one line, or (:func:`_split_header`) a source line above a
+    date line or a labelled stamp line. A line that is only a label and a stamp (``Updated 13
+    hours ago``) is never the header: it is furniture, and dates the story only when nothing else
+    does (QA pages, 2025-11). The body holds no item header, so every bullet line in it is a list
+    item (:func:`~digest.ingest.items.read_body`, ``headerless``; the user trial, 2025-11)."""
     title = clean_title(title_line)
     rest = list(rest)
+    repeated = False
     while rest and normalise(rest[0]) == normalise(title):
         rest.pop(0)
+        repeated = True
     source, stamp = None, Stamp()
     header = split_source_stamp(rest[0]) if rest else None
     if header is not None:
         (source, stamp), rest = header, rest[1:]
-    body = read_body(rest, "the main story", warnings)
+    elif repeated:
+        source, stamp, rest = _split_header(rest)
+    body = read_body(rest, "the main story", warnings, headerless=True)
     return Draft.of(title, source, stamp, body, at_page_end=at_page_end)
+
+
+def _split_header(rest: list[str]) -> tuple[str | None, Stamp, list[str]]:
+    """Read a header on two lines after the repeated title: ``<Source>`` then a date line
+    (``3 hours ago``, ``time18-11-2025``) or a labelled stamp line (``Updated 3 hours ago``).
+
+    The source is a short line that is no sentence (:func:`~digest.ingest.items.is_header_source`);
+    a date line is the header's stamp, a labelled stamp line stays for the body reader, which
+    dates the story by its label (the user trial, 2025-11: ``The Upland Echo`` / ``Updated 3 hours
+    ago`` had given no source and a first paragraph ``The Upland Echo``). Returns ``(source,
+    stamp, rest of the lines)``; ``(None, Stamp(), rest)`` when there is no such header."""
+    if len(rest) < 2 or not is_header_source(rest[0]):
+        return None, Stamp(), rest
+    source = clean_title(rest[0])
+    anchor = parse_anchor(rest[1])
+    if anchor is not None:
+        return source, anchor, rest[2:]
+    if parse_stamp_line(rest[1]) is not None:
+        return source, Stamp(), rest[1:]
+    return None, Stamp(), rest
 
 
 def _related_titles(layout: _Layout) -> tuple[str, ...]:
