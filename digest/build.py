@@ -93,7 +93,8 @@ def _display_path(path: Path) -> str:
 
 
 def build_site(config: Config, *, output_dir: Path | None = None, base_url: str | None = None,
-               progress: bool = False, ingest: bool = True, strict: bool = False) -> BuildReport:
+               progress: bool = False, ingest: bool = True, strict: bool = False,
+               refresh: bool = False) -> BuildReport:
     """Build the site of ``config`` into ``output_dir`` (default: ``config.output_dir``).
 
     Args:
@@ -102,6 +103,8 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
         base_url: overrides ``config.base_url`` (``https://user.github.io/repo/``).
         progress: show tqdm progress bars on stderr.
         ingest: first ingest new or changed pages of ``config.input_dir`` (when it exists).
+        refresh: read every input page again, rewriting what ingest wrote from them (after an
+            upgrade of digest); hand-edited files are kept.
         strict: treat warnings (bad content files, rejected pages, shared slugs) as errors, as
             Pelican's and MkDocs's strict modes do: the output folder is then left as it was.
 
@@ -119,7 +122,7 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     out = (output_dir or config.path(config.output_dir)).absolute()
     check_site(config)
     check_output_dir(out, config)
-    warnings = ingest_pages(config) if ingest else []
+    warnings = ingest_pages(config, refresh=refresh) if ingest else []
     cache = Cache(config.root / CACHE_DIR)
     fingerprint = build_fingerprint(config, out)
     previous = previous_build(cache, fingerprint, out)
@@ -280,8 +283,9 @@ def check_output_dir(out: Path, config: Config) -> None:
                              "choose one outside it", path=out)
 
 
-def ingest_pages(config: Config) -> list[str]:
-    """Ingest new or changed pages of ``config.input_dir`` into the content folder.
+def ingest_pages(config: Config, *, refresh: bool = False) -> list[str]:
+    """Ingest new or changed pages of ``config.input_dir`` into the content folder (every page,
+    with ``refresh``: see :func:`digest.ingest.store.ingest_new_pages`).
 
     Returns the ingest warnings; nothing happens when the input folder does not exist.
     """
@@ -290,7 +294,8 @@ def ingest_pages(config: Config) -> list[str]:
         return []
     from digest.ingest.store import ingest_new_pages
 
-    report = ingest_new_pages(config, on_page=lambda page: log.info("%s", page.summary()))
+    report = ingest_new_pages(config, refresh=refresh,
+                              on_page=lambda page: log.info("%s", page.summary()))
     return list(report.warnings)
 
 

@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, help="output folder (default: the config's output_dir)")
     build.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/repo/")
     build.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    build.add_argument("--refresh", action="store_true",
+                       help="read every saved page again (after upgrading digest); hand edits are kept")
 
     serve = command("serve", "preview the site with live reload", _cmd_serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
@@ -120,7 +122,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     config = _config(args)
     report = build_site(config, output_dir=args.output, base_url=args.base_url,
-                        progress=sys.stderr.isatty() and args.quiet == 0, strict=args.strict)
+                        progress=sys.stderr.isatty() and args.quiet == 0, strict=args.strict,
+                        refresh=args.refresh)
     if args.quiet == 0:
         print(report.summary())
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from digest.config import Config
 from digest.content import load_articles
 from digest.errors import IngestBusy
 from digest.ingest import store
+from digest.ingest.parse import parse_page
 from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths, markdown_body
+from digest.model import ParsedPage
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 NOON = dt.datetime(2025, 6, 8, 12, tzinfo=dt.UTC)
@@ -287,3 +290,28 @@ def test_a_story_seen_without_its_source_is_the_same_story(tmp_path: Path) -> No
 def test_bullet_paragraphs_become_one_markdown_list() -> None:
     assert markdown_body(["It will include:", "- a garage", "- 1. room", "After.", "# hash"]) == (
         "It will include:\n\n- a garage\n- 1\\. room\n\nAfter.\n\n\\# hash")
+
+
+def test_refresh_rewrites_what_an_older_parser_wrote_and_keeps_hand_edits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = Config(root=tmp_path)
+    page(tmp_path / "pages", "a.txt", "Harbour master retires after forty years")
+    page(tmp_path / "pages", "b.txt", "Lifeboat crew honoured")
+    def older_parser(text: str, **kwargs: object) -> ParsedPage:
+        parsed = parse_page(text, **kwargs)  # type: ignore[arg-type]
+        return replace(parsed, stories=tuple(replace(s, paragraphs=(*s.paragraphs, "3 3"))
+                                             for s in parsed.stories))
+
+    monkeypatch.setattr("digest.ingest.store.parse_page", older_parser)
+    ingest_new_pages(config)
+    monkeypatch.setattr("digest.ingest.store.parse_page", parse_page)
+    edited = tmp_path / "content/2025/06/lifeboat-crew-honoured.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: Lifeboat", "title: Our lifeboat"),
+                      encoding="utf-8")
+    assert ingest_new_pages(config).pages == []  # the pages did not change
+    ingest_new_pages(config, refresh=True)
+    harbour = (tmp_path / "content/2025/06/harbour-master-retires-after-forty-years.md").read_text(
+        encoding="utf-8")
+    assert "3 3" not in harbour and harbour.endswith("The second paragraph is complete too.\n")
+    assert "title: Our lifeboat" in edited.read_text(encoding="utf-8")
+    assert len(md_files(tmp_path / "content")) == 2

@@ -146,6 +146,27 @@ class ContentStore:
         self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
         return path
 
+    def forget(self, origins: set[str]) -> list[Path]:
+        """Delete the files ingest wrote from pages named in ``origins`` only, and forget those pages.
+
+        For ``digest build --refresh``: the pages are then read afresh. A file edited by hand, or
+        holding a story also seen on another page, is kept. The indexes in memory are stale
+        afterwards: save the state and open the store again.
+
+        Returns:
+            The deleted files.
+        """
+        removed: list[Path] = []
+        for path, article in dict(self.articles.values()).items():
+            if set(article.origin) <= origins and not self.is_hand_edited(path):
+                path.unlink(missing_ok=True)
+                self.written_hashes.pop(self._rel(path), None)
+                removed.append(path)
+        gone = {self._rel(p) for p in removed}
+        self.story_paths = {k: v for k, v in self.story_paths.items() if v not in gone}
+        self.page_hashes = {k: v for k, v in self.page_hashes.items() if k not in origins}
+        return sorted(removed)
+
     def save_state(self) -> None:
         """Write the state file (sorted keys, so it is deterministic)."""
         state = {"files": self.written_hashes, "pages": self.page_hashes, "stories": self.story_paths}

@@ -377,10 +377,12 @@ def _ingest(pages: list[PageInput], store: ContentStore, *, captured_at: dt.date
     return report
 
 
-def ingest_new_pages(config: Config, *,
+def ingest_new_pages(config: Config, *, refresh: bool = False,
                      on_page: Callable[[PageReport], None] | None = None) -> IngestReport:
     """Ingest the pages of ``config.input_dir`` that are new or changed since they were last read.
 
+    With ``refresh``, every page is read again and the articles ingest wrote from them alone are
+    written afresh (after an upgrade of digest's parser); hand-edited files are kept.
     Returns an empty report (and reads no content) when nothing changed, so a no-change rebuild
     stays fast.
     """
@@ -389,11 +391,17 @@ def ingest_new_pages(config: Config, *,
         return IngestReport()
     store = ContentStore.open(content_dir, load_articles=False)
     pages = [p for p in find_pages([input_dir])
-             if store.page_hashes.get(p.origin) != _page_hash(p.path)]
+             if refresh or store.page_hashes.get(p.origin) != _page_hash(p.path)]
     if not pages:
         return IngestReport()
     with ingest_lock(content_dir):
         store = ContentStore.open(content_dir)
+        if refresh:
+            removed = store.forget({p.origin for p in pages})
+            log.info("--refresh: reading %d page(s) again (%d article file(s) to rewrite)",
+                     len(pages), len(removed))
+            store.save_state()
+            store = ContentStore.open(content_dir)
         pages = [p for p in pages if store.page_hashes.get(p.origin) != _page_hash(p.path)]
         return _ingest(pages, store, captured_at=None, timezone=site_timezone(config),
                        on_page=on_page)
