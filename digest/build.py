@@ -26,7 +26,7 @@ from digest.errors import BuildError
 from digest.model import Article
 from digest.plan import plan_outputs
 from digest.render import template_dirs
-from digest.site import Site, index_site
+from digest.site import Site, index_site, link_further_reading
 from digest.write import check_collisions, write_outputs
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,9 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
         check_strict(strict, warnings + previous.warnings)
         return _unchanged_report(previous, warnings + previous.warnings, out, start)
     loaded, problems = load_content(config.path(config.content_dir))
-    site = index_site([a for a, _ in loaded], per_page=config.items_per_page, slugify=slugify)
+    linked = link_further_reading([a for a, _ in loaded])
+    loaded = [(article, path) for article, (_, path) in zip(linked, loaded, strict=True)]
+    site = index_site(linked, per_page=config.items_per_page, slugify=slugify)
     problems += duplicate_slug_warnings(site)
     check_strict(strict, warnings + problems)
     related = related_stories(site, config.related_count, cache)

@@ -42,8 +42,6 @@ _REQUIRED = ("title", "date")
 _SLUG = re.compile(r"[\w-][\w.-]*")
 """A slug is one URL segment and folder name: word characters (Unicode letters, digits, ``_``),
 ``-`` and ``.``, not starting with ``.`` (so never ``..``, ``/`` or a hidden folder)."""
-_ORDER = ("title", "source", "date", "date_estimated", "slug", "related", "origin", "category",
-          "tags", "captured_at", "url", "lang", "truncated")
 
 
 _BLOCK_START = re.compile(
@@ -94,6 +92,7 @@ def dump_article(article: Article) -> str:
         "origin": list(article.origin),
     }
     optional = {
+        "further_reading": list(article.further_reading),
         "category": article.category,
         "tags": list(article.tags),
         "captured_at": article.captured_at.isoformat() if article.captured_at else None,
@@ -168,7 +167,7 @@ def _article_from_meta(meta: dict[str, Any], body: str, path: Path, front: str) 
             captured = dt.datetime.fromisoformat(captured)
         except ValueError as e:
             raise fail("captured_at", f"'captured_at' must be ISO 8601, got {captured!r}") from e
-    for key in ("related", "origin", "tags"):
+    for key in ("related", "origin", "tags", "further_reading"):
         if not isinstance(meta.get(key) or [], list):
             raise fail(key, f"'{key}' must be a list")
     slug = str(meta.get("slug") or path.stem)
@@ -184,6 +183,7 @@ def _article_from_meta(meta: dict[str, Any], body: str, path: Path, front: str) 
         body=body,
         related=tuple(str(s) for s in meta.get("related") or ()),
         origin=tuple(str(s) for s in meta.get("origin") or ()),
+        further_reading=tuple(str(s) for s in meta.get("further_reading") or ()),
         category=_opt_str(meta.get("category")),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
         captured_at=captured if isinstance(captured, dt.datetime) else None,

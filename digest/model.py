@@ -30,6 +30,9 @@ class Story:
     """Cleaned body paragraphs, boilerplate and debris removed."""
     related_titles: tuple[str, ...] = ()
     """Titles of the stories the page links this one to, in page order."""
+    further_reading: tuple[str, ...] = ()
+    """Headlines the page lists under ``Further Reading`` that are not stories of the page itself;
+    the build links them when the site has a story of that title."""
     category: str | None = None
     """Listing-page category bullet (``"Business"``), when given."""
     tags: tuple[str, ...] = ()
@@ -85,6 +88,9 @@ class Article:
     """Slugs of the stories the input page linked this one to, in page order."""
     origin: tuple[str, ...] = ()
     """Names of the input pages this article was read from, sorted."""
+    further_reading: tuple[str, ...] = ()
+    """Headlines its page named under ``Further Reading`` but did not hold; linked at build time to
+    the site's story of that title, if there is exactly one."""
     category: str | None = None
     """Category bullet of a listing page (``"Business"``): a taxonomy, ``/categories/<slug>/``."""
     tags: tuple[str, ...] = ()

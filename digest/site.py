@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from digest.model import Article
@@ -232,6 +232,31 @@ def unique_slugs(names: Iterable[str], slugify: Slugify, *, reserved: Iterable[s
         used.add(slug)
         slugs[name] = slug
     return slugs
+
+
+def link_further_reading(articles: Sequence[Article]) -> list[Article]:
+    """Return ``articles`` with each ``further_reading`` headline added to ``related`` as a slug,
+    when exactly one article has that title (case and spacing ignored); others stay unlinked.
+
+    A saved page names stories under "Further Reading" that it does not hold; they may have been
+    saved from another page. Resolving at build time makes the link independent of the order in
+    which pages were ingested.
+    """
+    by_title: dict[str, set[str]] = {}
+    for article in articles:
+        by_title.setdefault(_title_words(article.title), set()).add(article.slug)
+    linked = []
+    for article in articles:
+        found = (by_title.get(_title_words(t), set()) for t in article.further_reading)
+        extra = tuple(next(iter(slugs)) for slugs in found if len(slugs) == 1)
+        extra = tuple(s for s in extra if s != article.slug)
+        related = tuple(dict.fromkeys((*article.related, *extra)))
+        linked.append(replace(article, related=related) if related != article.related else article)
+    return linked
+
+
+def _title_words(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def index_site(articles: Iterable[Article], *, per_page: int, slugify: Slugify) -> Site:

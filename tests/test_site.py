@@ -14,6 +14,7 @@ from digest.site import (
     group_by_day,
     group_by_source,
     index_site,
+    link_further_reading,
     paginate,
     unique_slugs,
 )
@@ -107,3 +108,19 @@ def test_links_carry_the_base_path_and_absolute_urls() -> None:
     assert links.home() == "/repo/"
     assert links.absolute("feed.xml") == "https://user.github.io/repo/feed.xml"
     assert Links(site, "https://example.org/").article(a) == "/2025/05/08/story/"
+
+
+def test_further_reading_links_only_a_unique_title_and_never_itself() -> None:
+    def story(slug: str, title: str, further: tuple[str, ...] = (), related: tuple[str, ...] = ()) -> Article:
+        return Article(title=title, source=None, date=dt.date(2025, 6, 1), slug=slug, body="x",
+                       further_reading=further, related=related)
+
+    articles = [
+        story("brief", "Briefing", further=("Bridge  SHUTS", "Twice", "Briefing", "Nowhere"),
+              related=("other",)),
+        story("bridge", "Bridge shuts"), story("twice-a", "Twice"), story("twice-b", "Twice"),
+        story("other", "Other"),
+    ]
+    linked = link_further_reading(articles)
+    assert linked[0].related == ("other", "bridge")
+    assert linked[1:] == articles[1:]

@@ -19,6 +19,7 @@ from digest.ingest import store
 from digest.ingest.parse import parse_page
 from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths, markdown_body
 from digest.model import ParsedPage
+from digest.site import link_further_reading
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 NOON = dt.datetime(2025, 6, 8, 12, tzinfo=dt.UTC)
@@ -315,3 +316,21 @@ def test_refresh_rewrites_what_an_older_parser_wrote_and_keeps_hand_edits(
     assert "3 3" not in harbour and harbour.endswith("The second paragraph is complete too.\n")
     assert "title: Our lifeboat" in edited.read_text(encoding="utf-8")
     assert len(md_files(tmp_path / "content")) == 2
+
+
+def test_further_reading_headlines_are_kept_and_linked_across_pages(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "briefing.txt").write_text(
+        "\nMorning briefing: bridge works and a heatwave\nThe bridge shuts this weekend.\n"
+        "Further Reading\nTeacher pay talks resume with no new offer\nHottest June day possible\n"
+        "Hashtags\n\nTry Our AI Features\nComments\nNo comments yet...\n", encoding="utf-8")
+    page(folder, "teachers.txt", "Teacher pay talks resume with no new offer")
+    ingest_paths([folder], tmp_path / "content", captured_at=NOON)
+    articles, _ = load_articles(tmp_path / "content")
+    briefing = next(a for a in articles if a.title.startswith("Morning briefing"))
+    assert briefing.further_reading == ("Teacher pay talks resume with no new offer",
+                                        "Hottest June day possible")
+    assert briefing.related == ()
+    [linked] = [a for a in link_further_reading(articles) if a.slug == briefing.slug]
+    assert linked.related == ("teacher-pay-talks-resume-with-no-new-offer",)

@@ -153,11 +153,13 @@ def parse_page(text: str, *, captured_at: dt.datetime | None = None,
                             fallback=fallback_captured_at, tz=timezone)
     page_lang = page_language(lines.text)
     related = _related_titles(layout)
+    further = _further_elsewhere(layout)
     stories = tuple(
         _story(d, resolve_date(d.evidence, capture, tz=timezone),
                lang=text_language((d.title, *d.paragraphs), fallback=page_lang),
                tags=tuple(dict.fromkeys((*layout.tags, *d.tags))),
-               related=related if d is layout.main else (), is_main=d is layout.main)
+               related=related if d is layout.main else (),
+               further=further if d is layout.main else (), is_main=d is layout.main)
         for d in drafts if d.paragraphs)
     skipped = tuple(SkippedStory(title=d.title, reason=NO_BODY) for d in drafts if not d.paragraphs)
     warnings = layout.warnings + (() if stories else ("no articles found",))
@@ -166,11 +168,12 @@ def parse_page(text: str, *, captured_at: dt.datetime | None = None,
 
 
 def _story(draft: Draft, dated: tuple[dt.date, bool], *, lang: str | None, tags: tuple[str, ...],
-           related: tuple[str, ...], is_main: bool) -> Story:
+           related: tuple[str, ...], further: tuple[str, ...], is_main: bool) -> Story:
     """Make the :class:`Story` of a draft once its ``(date, date_estimated)`` is known."""
     day, estimated = dated
     return Story(title=draft.title, source=draft.source, date=day, date_estimated=estimated,
-                 paragraphs=draft.paragraphs, related_titles=related, category=draft.category,
+                 paragraphs=draft.paragraphs, related_titles=related, further_reading=further,
+                 category=draft.category,
                  tags=tags, truncated=draft.truncated, lang=lang, is_main=is_main)
 
 
@@ -284,8 +287,14 @@ def _related_titles(layout: _Layout) -> tuple[str, ...]:
     present = {normalise(d.title): d.title for d in layout.items if d.paragraphs}
     present.pop(normalise(layout.main.title), None)
     ordered = [present[k] for k in map(normalise, layout.further) if k in present]
-    missing = [t for t in layout.further if normalise(t) not in present]
-    if missing:
-        log.debug("Further Reading names stories not on this page: %s", missing)
     ordered += present.values()
     return tuple(dict.fromkeys(ordered))
+
+
+def _further_elsewhere(layout: _Layout) -> tuple[str, ...]:
+    """The ``Further Reading`` headlines that are not stories of this page (nor the main story):
+    links to stories saved elsewhere, resolved by title when the site is built."""
+    if layout.main is None:
+        return ()
+    here = {normalise(d.title) for d in layout.drafts if d.paragraphs}
+    return tuple(dict.fromkeys(t for t in layout.further if normalise(t) not in here))

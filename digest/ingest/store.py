@@ -182,6 +182,7 @@ def merge_articles(old: Article, new: Article) -> Article:
         related=_union(old.related, new.related),
         origin=tuple(sorted(set(old.origin) | set(new.origin))),
         tags=_union(old.tags, new.tags),
+        further_reading=_union(old.further_reading, new.further_reading),
         category=fuller.category or old.category or new.category,
         source=old.source or new.source,
         url=fuller.url or old.url or new.url,
@@ -221,6 +222,7 @@ def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str 
         body=markdown_body(story.paragraphs),
         date_estimated=story.date_estimated,
         origin=(origin,), category=story.category, tags=story.tags,
+        further_reading=story.further_reading,
         captured_at=parsed.captured_at, url=url if story.is_main else None,
         lang=story.lang, truncated=story.truncated,
     )
