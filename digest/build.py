@@ -12,6 +12,7 @@ import importlib.metadata
 import logging
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from slugify import slugify
 import digest
 from digest.cache import CACHE_DIR, Cache, Fingerprint, file_stats, text_hash, walk_files
 from digest.config import CONFIG_NAME, Config, checked_base_url
-from digest.content import content_files, read_articles
+from digest.content import content_files, content_lock, read_articles
 from digest.errors import BuildError
 from digest.model import Article
 from digest.plan import plan_outputs
@@ -129,7 +130,9 @@ def build_site(config: Config, *, output_dir: Path | None = None, base_url: str 
     if previous is not None:
         check_strict(strict, warnings + previous.warnings)
         return _unchanged_report(previous, warnings + previous.warnings, out, start)
-    loaded, problems = load_content(config.path(config.content_dir))
+    content_dir = config.path(config.content_dir)
+    with content_lock(content_dir) if content_dir.is_dir() else nullcontext():
+        loaded, problems = load_content(content_dir)
     linked = link_further_reading([a for a, _ in loaded])
     loaded = [(article, path) for article, (_, path) in zip(linked, loaded, strict=True)]
     site = index_site(linked, per_page=config.items_per_page, slugify=slugify)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 
-from digest.errors import ContentError
+from digest.errors import ContentError, IngestBusy
 from digest.files import visible_files
 from digest.model import Article
 
@@ -37,7 +39,9 @@ FENCE = "---"
 INGEST_STATE_NAME = ".digest-state.json"
 """Ingest's record in ``content/``: hashes of the files it wrote and the pages it read."""
 INGEST_LOCK_NAME = ".digest-ingest.lock"
-"""Lock file in ``content/`` held while one ingest writes there."""
+"""Lock file in ``content/`` held while one ingest writes there (see :func:`content_lock`)."""
+LOCK_TIMEOUT = 60.0
+"""Seconds to wait for another digest process to finish with ``content/``."""
 _REQUIRED = ("title", "date")
 _SLUG = re.compile(r"[\w-][\w.-]*")
 """A slug is one URL segment and folder name: word characters (Unicode letters, digits, ``_``),
@@ -73,6 +77,32 @@ def markdown_paragraph(text: str) -> str:
     if match["number"]:
         return f"{match['number']}\\{text[len(match['number']):]}"
     return "\\" + text
+
+
+@contextmanager
+def content_lock(content_dir: Path) -> Iterator[None]:
+    """Hold the content folder's lock (a file lock): one ingest writes there at a time, and a
+    build reads the articles only between ingests.
+
+    ``digest serve`` and ``digest build`` may run at once; without it, two ingests would each
+    write the state file and the later one would make the other's files look hand-edited, and a
+    build could read a folder an ingest is halfway through.
+    Waits up to :data:`LOCK_TIMEOUT` seconds.
+
+    Raises:
+        IngestBusy: another digest process held the lock all that time.
+    """
+    content_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(content_dir / INGEST_LOCK_NAME), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout as e:
+        raise IngestBusy(f"another digest process has been ingesting for over {LOCK_TIMEOUT:.0f} s; "
+                         "try again when it is done", path=lock.lock_file) from e
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def article_path(article: Article) -> Path:

@@ -31,7 +31,7 @@ LAYER = {
 ONLY_IN = {
     "jinja2": {"digest.render"}, "markdown_it": {"digest.render"},
     "sklearn": {"digest.related"}, "scipy": {"digest.related"}, "feedgen": {"digest.feeds"},
-    "watchdog": {"digest.livereload.watch"}, "filelock": {"digest.ingest.store"},
+    "watchdog": {"digest.livereload.watch"}, "filelock": {"digest.content"},
     "tqdm": {"digest.progress"}, "py3langid": {"digest.ingest.language"},
 }
 """Libraries that exactly one module may know."""

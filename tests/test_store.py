@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from digest import content
 from digest.cli import main
 from digest.config import Config
-from digest.content import load_articles
+from digest.content import content_lock, load_articles
 from digest.errors import IngestBusy
-from digest.ingest import store
 from digest.ingest.parse import parse_page
-from digest.ingest.store import ingest_lock, ingest_new_pages, ingest_paths, markdown_body
+from digest.ingest.store import ingest_new_pages, ingest_paths, markdown_body
 from digest.model import ParsedPage
 from digest.site import link_further_reading
 
@@ -234,8 +234,8 @@ def test_a_hand_edited_title_keeps_its_story_when_the_page_is_read_again(tmp_pat
 
 def test_one_ingest_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page(tmp_path / "in", "a.txt", "Harbour master retires after forty years")
-    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
-    with ingest_lock(tmp_path / "content"), pytest.raises(IngestBusy, match="another digest process"):
+    monkeypatch.setattr(content, "LOCK_TIMEOUT", 0.2)
+    with content_lock(tmp_path / "content"), pytest.raises(IngestBusy, match="another digest process"):
         ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
     assert md_files(tmp_path / "content") == []
     ingest_paths([tmp_path / "in"], tmp_path / "content", captured_at=NOON)
@@ -300,8 +300,9 @@ def test_refresh_rewrites_what_an_older_parser_wrote_and_keeps_hand_edits(
     page(tmp_path / "pages", "b.txt", "Lifeboat crew honoured")
     def older_parser(text: str, **kwargs: object) -> ParsedPage:
         parsed = parse_page(text, **kwargs)  # type: ignore[arg-type]
-        return replace(parsed, stories=tuple(replace(s, paragraphs=(*s.paragraphs, "3 3"))
-                                             for s in parsed.stories))
+        stories = tuple(replace(s, paragraphs=(*s.paragraphs, "3 3")) for s in parsed.stories)
+        ghost = replace(stories[0], title=f"Ghost of {stories[0].title}", is_main=False)
+        return replace(parsed, stories=(*stories, ghost))
 
     monkeypatch.setattr("digest.ingest.store.parse_page", older_parser)
     ingest_new_pages(config)
@@ -315,7 +316,10 @@ def test_refresh_rewrites_what_an_older_parser_wrote_and_keeps_hand_edits(
         encoding="utf-8")
     assert "3 3" not in harbour and harbour.endswith("The second paragraph is complete too.\n")
     assert "title: Our lifeboat" in edited.read_text(encoding="utf-8")
-    assert len(md_files(tmp_path / "content")) == 2
+    # The ghost stories the older parser made are gone; the hand-edited page's ghost too, since
+    # only its main story's file was edited.
+    assert [p.name for p in md_files(tmp_path / "content")] == [
+        "harbour-master-retires-after-forty-years.md", "lifeboat-crew-honoured.md"]
 
 
 def test_further_reading_headlines_are_kept_and_linked_across_pages(tmp_path: Path) -> None:

@@ -55,6 +55,8 @@ class ContentStore:
     whose title was edited by hand in ``content/`` is still found when its page is read again."""
     titles: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     """The keys of the stories with each title (its words, as in :func:`story_key`)."""
+    rewritten: set[Path] = field(default_factory=set)
+    """Files written since the store was opened."""
 
     @classmethod
     def open(cls, root: Path, *, load_articles: bool = True) -> ContentStore:
@@ -138,6 +140,7 @@ class ContentStore:
         path = self.root / article_path(article)
         data = dump_article(article).encode("utf-8")
         atomic_write(path, data)
+        self.rewritten.add(path)
         self.written_hashes[self._rel(path)] = data_hash(data)
         if old_path is not None and old_path != path and old_path.exists():
             old_path.unlink()
@@ -146,26 +149,35 @@ class ContentStore:
         self.story_paths["\t".join(story_key(article.title, article.source))] = self._rel(path)
         return path
 
-    def forget(self, origins: set[str]) -> list[Path]:
-        """Delete the files ingest wrote from pages named in ``origins`` only, and forget those pages.
+    def release(self, origins: set[str]) -> list[Path]:
+        """Forget the pages named in ``origins`` and the stories ingest wrote from them alone.
 
-        For ``digest build --refresh``: the pages are then read afresh. A file edited by hand, or
-        holding a story also seen on another page, is kept. The indexes in memory are stale
-        afterwards: save the state and open the store again.
+        For ``digest build --refresh``: the pages are then read afresh and their stories written
+        over the same files (each write atomic, so a site built meanwhile never misses one); call
+        :meth:`remove_unwritten` afterwards. A file edited by hand, or holding a story also seen on
+        another page, is kept as it is and merged into.
 
         Returns:
-            The deleted files.
+            The released files.
         """
-        removed: list[Path] = []
-        for path, article in dict(self.articles.values()).items():
-            if set(article.origin) <= origins and not self.is_hand_edited(path):
-                path.unlink(missing_ok=True)
-                self.written_hashes.pop(self._rel(path), None)
-                removed.append(path)
-        gone = {self._rel(p) for p in removed}
+        released = {path for path, article in self.articles.values()
+                    if set(article.origin) <= origins and not self.is_hand_edited(path)}
+        self.articles = {k: v for k, v in self.articles.items() if v[0] not in released}
+        self.slug_keys = {s: k for s, k in self.slug_keys.items() if k in self.articles}
+        self.titles = {t: keys & self.articles.keys() for t, keys in self.titles.items()}
+        gone = {self._rel(p) for p in released}
         self.story_paths = {k: v for k, v in self.story_paths.items() if v not in gone}
         self.page_hashes = {k: v for k, v in self.page_hashes.items() if k not in origins}
-        return sorted(removed)
+        return sorted(released)
+
+    def remove_unwritten(self, released: list[Path]) -> list[Path]:
+        """Delete the released files that no story was written to again (stories the pages no
+        longer give); return them."""
+        stale = [p for p in released if p not in self.rewritten and not self.is_hand_edited(p)]
+        for path in stale:
+            path.unlink(missing_ok=True)
+            self.written_hashes.pop(self._rel(path), None)
+        return stale
 
     def save_state(self) -> None:
         """Write the state file (sorted keys, so it is deterministic)."""

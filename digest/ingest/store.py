@@ -20,21 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from slugify import slugify
 
 from digest.config import Config, site_timezone
-from digest.content import (
-    INGEST_LOCK_NAME,
-    article_path,
-    markdown_paragraph,
-)
-from digest.errors import IngestBusy, PageError
+from digest.content import article_path, content_lock, markdown_paragraph
+from digest.errors import PageError
 from digest.files import visible_files
 from digest.ingest.decode import decode_page
 from digest.ingest.parse import parse_page
@@ -44,8 +38,6 @@ from digest.model import Article, ParsedPage, Story
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = 60.0
-"""Seconds an ingest waits for another one to finish."""
 PAGE_SUFFIXES = (".txt",)
 """File kinds picked up when a folder is ingested (explicitly named files are always read)."""
 SLUG_MAX_LENGTH = 80
@@ -337,33 +329,9 @@ def ingest_paths(paths: Iterable[Path], content_dir: Path, *,
     Returns:
         The run's :class:`IngestReport`; rejected pages are in it, never raised.
     """
-    with ingest_lock(content_dir):
+    with content_lock(content_dir):
         return _ingest(find_pages(paths), ContentStore.open(content_dir), captured_at=captured_at,
                        timezone=timezone, on_page=on_page)
-
-
-@contextmanager
-def ingest_lock(content_dir: Path) -> Iterator[None]:
-    """Hold the lock that one ingest into ``content_dir`` holds at a time (a file lock).
-
-    ``digest serve`` and ``digest build`` may run at once; without it, two ingests would each
-    write the state file and the later one would make the other's files look hand-edited.
-    Waits up to :data:`LOCK_TIMEOUT` seconds.
-
-    Raises:
-        IngestBusy: another ingest held the lock all that time.
-    """
-    content_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(content_dir / INGEST_LOCK_NAME), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout as e:
-        raise IngestBusy(f"another digest process has been ingesting for over {LOCK_TIMEOUT:.0f} s; "
-                         "try again when it is done", path=lock.lock_file) from e
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _ingest(pages: list[PageInput], store: ContentStore, *, captured_at: dt.datetime | None,
@@ -396,17 +364,18 @@ def ingest_new_pages(config: Config, *, refresh: bool = False,
              if refresh or store.page_hashes.get(p.origin) != _page_hash(p.path)]
     if not pages:
         return IngestReport()
-    with ingest_lock(content_dir):
+    with content_lock(content_dir):
         store = ContentStore.open(content_dir)
-        if refresh:
-            removed = store.forget({p.origin for p in pages})
-            log.info("--refresh: reading %d page(s) again (%d article file(s) to rewrite)",
-                     len(pages), len(removed))
-            store.save_state()
-            store = ContentStore.open(content_dir)
+        released = store.release({p.origin for p in pages}) if refresh else []
         pages = [p for p in pages if store.page_hashes.get(p.origin) != _page_hash(p.path)]
-        return _ingest(pages, store, captured_at=None, timezone=site_timezone(config),
-                       on_page=on_page)
+        report = _ingest(pages, store, captured_at=None, timezone=site_timezone(config),
+                         on_page=on_page)
+        if refresh:
+            stale = store.remove_unwritten(released)
+            log.info("--refresh: read %d page(s) again; %d article file(s) no page gives any more "
+                     "were removed", len(pages), len(stale))
+            store.save_state()
+        return report
 
 
 def _page_hash(path: Path) -> str | None:
