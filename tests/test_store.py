@@ -338,3 +338,20 @@ def test_further_reading_headlines_are_kept_and_linked_across_pages(tmp_path: Pa
     assert briefing.related == ()
     [linked] = [a for a in link_further_reading(articles) if a.slug == briefing.slug]
     assert linked.related == ("teacher-pay-talks-resume-with-no-new-offer",)
+
+
+def test_numbered_paragraphs_become_an_ordered_list_when_there_are_two_or_more() -> None:
+    assert markdown_body(["Plan:", "1. First buses leave at 5.30am.", "2) Trains at 6.", "After.",
+                          "3. A lonely number."]) == (
+        "Plan:\n\n1. First buses leave at 5.30am.\n2. Trains at 6.\n\nAfter.\n\n3\\. A lonely number.")
+
+
+def test_ages_counted_from_the_file_time_are_pointed_out(tmp_path: Path) -> None:
+    path = tmp_path / "in/rel.txt"
+    path.parent.mkdir()
+    path.write_text("logo\nMinisters deny plan\n\nMinisters deny plan\n\nIndependenta day ago\n\n"
+                    "Education ministers have denied reports.\n", encoding="utf-8")
+    report = ingest_paths([path], tmp_path / "content")
+    assert "counted from the file's modification time" in report.pages[0].summary()
+    report = ingest_paths([path], tmp_path / "other", captured_at=NOON)
+    assert "modification time" not in report.pages[0].summary()

@@ -20,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 
 from slugify import slugify
@@ -42,6 +44,9 @@ PAGE_SUFFIXES = (".txt",)
 """File kinds picked up when a folder is ingested (explicitly named files are always read)."""
 SLUG_MAX_LENGTH = 80
 NO_ARTICLES = "no articles found"
+FILE_TIME_NOTE = ("ages like '2 hours ago' were counted from the file's modification time; give "
+                  "--captured-at or a sidecar (NAME.meta.yaml with captured_at:) if that is not when "
+                  "the page was saved")
 KEPT_EDIT_HINT = "the saved page has other text now; delete the file to take it, or merge by hand"
 LIST_ITEM = "- "
 """How the parser writes a bullet line kept in a body (``• x`` and ``- x`` both give ``- x``)."""
@@ -190,22 +195,36 @@ def markdown_body(paragraphs: Iterable[str]) -> str:
     """Return a story's paragraphs as a Markdown body: blocks separated by blank lines.
 
     Each paragraph renders back as its own text (:func:`digest.content.markdown_paragraph`),
-    except that a run of bullet paragraphs (``- text``, as the parser gives list lines of a body)
-    becomes one Markdown bullet list.
+    except lists: a run of bullet paragraphs (``- text``, as the parser gives list lines of a
+    body) becomes one bullet list, and a run of two or more numbered ones (``1. text``) one
+    ordered list.
     """
     blocks: list[str] = []
-    bullets: list[str] = []
-    for paragraph in paragraphs:
-        if paragraph.startswith(LIST_ITEM):
-            bullets.append(LIST_ITEM + markdown_paragraph(paragraph[len(LIST_ITEM):]))
-            continue
-        if bullets:
-            blocks.append("\n".join(bullets))
-            bullets = []
-        blocks.append(markdown_paragraph(paragraph))
-    if bullets:
-        blocks.append("\n".join(bullets))
+    for kind, run in groupby(paragraphs, key=_list_kind):
+        items = list(run)
+        if kind == "bullet":
+            blocks.append("\n".join(LIST_ITEM + markdown_paragraph(i[len(LIST_ITEM):]) for i in items))
+        elif kind == "number" and len(items) > 1:
+            blocks.append("\n".join(_numbered_item(i) for i in items))
+        else:
+            blocks += map(markdown_paragraph, items)
     return "\n\n".join(blocks)
+
+
+_NUMBERED = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+"""A numbered list line of a body, ``1. First buses leave at 5.30am.``."""
+
+
+def _list_kind(paragraph: str) -> str:
+    if paragraph.startswith(LIST_ITEM):
+        return "bullet"
+    return "number" if _NUMBERED.match(paragraph) else "text"
+
+
+def _numbered_item(paragraph: str) -> str:
+    match = _NUMBERED.match(paragraph)
+    assert match is not None
+    return f"{match['number']}. {markdown_paragraph(match['text'])}"
 
 
 def _article(story: Story, slug: str, origin: str, parsed: ParsedPage, url: str | None) -> Article:
@@ -241,6 +260,8 @@ def read_page(page: PageInput, captured_at: dt.datetime | None,
     mtime = dt.datetime.fromtimestamp(page.path.stat().st_mtime, tz=dt.UTC)
     parsed = parse_page(text, captured_at=captured_at or sidecar.captured_at,
                         fallback_captured_at=mtime, timezone=timezone)
+    if parsed.captured_at == mtime and any(s.date_estimated for s in parsed.stories):
+        parsed = replace(parsed, warnings=(*parsed.warnings, FILE_TIME_NOTE))
     if sidecar.source:
         parsed = replace(parsed, stories=tuple(
             replace(s, source=s.source or sidecar.source) if s.is_main else s
