@@ -93,8 +93,7 @@ class ContentStore:
         then points at this article too.
         """
         key = story_key(article.title, article.source)
-        for each in {key, also} - {None}:
-            assert each is not None
+        for each in (key,) if also in (None, key) else (key, also):
             self.articles[each] = (path, article)
             self.titles.setdefault(each[0], set()).add(each)
         self.slug_keys[article.slug] = key

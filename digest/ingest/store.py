@@ -33,6 +33,7 @@ from digest.content import article_path, content_lock, markdown_paragraph
 from digest.errors import PageError
 from digest.files import visible_files
 from digest.ingest.decode import decode_page
+from digest.ingest.items import BODY_BULLET
 from digest.ingest.parse import parse_page
 from digest.ingest.sidecar import Sidecar, read_sidecar
 from digest.ingest.state import ContentStore, data_hash, story_key
@@ -48,8 +49,6 @@ FILE_TIME_NOTE = ("ages like '2 hours ago' were counted from the file's modifica
                   "--captured-at or a sidecar (NAME.meta.yaml with captured_at:) if that is not when "
                   "the page was saved")
 KEPT_EDIT_HINT = "the saved page has other text now; delete the file to take it, or merge by hand"
-LIST_ITEM = "- "
-"""How the parser writes a bullet line kept in a body (``• x`` and ``- x`` both give ``- x``)."""
 SLUG_REPLACEMENTS = [["£", ""], ["€", ""], ["$", ""], ["¥", ""]]
 """Applied before python-slugify, which would spell ``£1m`` as ``ps1m``."""
 
@@ -203,7 +202,7 @@ def markdown_body(paragraphs: Iterable[str]) -> str:
     for kind, run in groupby(paragraphs, key=_list_kind):
         items = list(run)
         if kind == "bullet":
-            blocks.append("\n".join(LIST_ITEM + markdown_paragraph(i[len(LIST_ITEM):]) for i in items))
+            blocks.append("\n".join(BODY_BULLET + markdown_paragraph(i[len(BODY_BULLET):]) for i in items))
         elif kind == "number" and len(items) > 1:
             blocks.append("\n".join(_numbered_item(i) for i in items))
         else:
@@ -216,7 +215,7 @@ _NUMBERED = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 
 
 def _list_kind(paragraph: str) -> str:
-    if paragraph.startswith(LIST_ITEM):
+    if paragraph.startswith(BODY_BULLET):
         return "bullet"
     return "number" if _NUMBERED.match(paragraph) else "text"
 
